@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Every target opts into the same upcoming features so no dependency leaks into a public API by accident.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Pharos",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pharos", targets: ["pharos"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .target(name: "PharosCore", swiftSettings: strictSettings),
+        .target(name: "PharosCodec", dependencies: ["PharosCore", "CLZ4"], swiftSettings: strictSettings),
+        .target(
+            name: "PharosStorage",
+            dependencies: [
+                "PharosCore", "PharosCodec",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "PharosIngest", dependencies: ["PharosCore"], swiftSettings: strictSettings),
+        .target(name: "PharosQuery", dependencies: ["PharosCore", "PharosStorage"], swiftSettings: strictSettings),
+        .target(
+            name: "PharosServer",
+            dependencies: [
+                "PharosCore", "PharosStorage", "PharosIngest", "PharosQuery",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "pharos",
+            dependencies: [
+                "PharosServer", "PharosCore", "PharosStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "PharosCodecTests", dependencies: ["PharosCodec", "PharosCore"], swiftSettings: strictSettings),
+        .testTarget(name: "PharosIngestTests", dependencies: ["PharosIngest", "PharosCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PharosStorageTests", dependencies: ["PharosStorage", "PharosCodec", "PharosCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PharosServerTests", dependencies: ["PharosServer", "PharosCore"], swiftSettings: strictSettings),
+    ]
+)
