@@ -30,13 +30,13 @@ public enum ByteHash {
     }
 
     @inlinable @inline(__always)
-    @usableFromInline static func step(_ h: UInt64, _ word: UInt64) -> UInt64 {
+    static func step(_ h: UInt64, _ word: UInt64) -> UInt64 {
         let product = (h ^ word).multipliedFullWidth(by: 0xA076_1D64_78BD_642F)
         return product.high ^ product.low
     }
 
     @inlinable @inline(__always)
-    @usableFromInline static func finish(_ h: UInt64) -> UInt64 {
+    static func finish(_ h: UInt64) -> UInt64 {
         let product = h.multipliedFullWidth(by: 0xE703_7ED1_A0B4_28DB)
         return product.high ^ product.low
     }
