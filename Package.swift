@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "pharos",
             dependencies: [
-                "PharosServer", "PharosCore", "PharosStorage",
+                "PharosServer", "PharosCore", "PharosStorage", "PharosIngest", "PharosQuery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,0 +1,106 @@
+public import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+public import PharosCore
+import PharosIngest
+import PharosQuery
+public import PharosStorage
+import Synchronization
+
+/// The running daemon: the store, the HTTP port, the OpenTSDB port (telnet and HTTP told apart by the
+/// first byte) and the routes. `start` binds and returns; `shutdown` stops accepting, closes channels and
+/// closes the store so that everything acknowledged is in the WAL.
+public final class PharosDaemon: Sendable {
+    public let options: ServerOptions
+    public let store: MetricStore
+    public let metrics = MetricsRegistry()
+    public let stats = ServerStats()
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let pool: NIOThreadPool
+    private let channels = Mutex<[any Channel]>([])
+
+    public init(options: ServerOptions, logger: Logger) throws {
+        self.options = options
+        self.logger = logger
+        store = try MetricStore(options: options.storage, logger: logger)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: options.threads > 0 ? options.threads : System.coreCount)
+        pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        registerMetrics()
+    }
+
+    /// Binds both ports; returns the ports actually bound (they differ from the options when those are 0).
+    @discardableResult
+    public func start() throws -> (http: Int, openTSDB: Int) {
+        let router = makeRouter()
+        let limits = options.httpLimits
+        let stats = self.stats
+        let store = self.store
+        let putLimits = options.putLimits
+        let http = try ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(HTTPChannelHandler(router: router, limits: limits, stats: stats))
+                }
+            }
+            .bind(host: options.host, port: options.httpPort).wait()
+        let openTSDB = try ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 65536, maximum: 262_144))
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sniffer = ProtocolSniffer(
+                        installHTTP: { pipeline, sniffer in
+                            try pipeline.configureHTTPServerPipeline(position: .after(sniffer), withErrorHandling: true)
+                            try pipeline.addHandler(HTTPChannelHandler(router: router, limits: limits, stats: stats))
+                        },
+                        installTelnet: { pipeline, sniffer in
+                            try pipeline.addHandler(TelnetHandler(store: store, limits: putLimits, stats: stats), position: .after(sniffer))
+                        })
+                    try channel.pipeline.syncOperations.addHandler(sniffer)
+                }
+            }
+            .bind(host: options.host, port: options.openTSDBPort).wait()
+        channels.withLock { $0 = [http, openTSDB] }
+        let ports = (http.localAddress?.port ?? options.httpPort, openTSDB.localAddress?.port ?? options.openTSDBPort)
+        logger.info("pharos is listening", metadata: ["http": "\(options.host):\(ports.0)", "opentsdb": "\(options.host):\(ports.1)"])
+        return ports
+    }
+
+    /// Stops accepting, closes the listeners, drains the event loops and closes the store.
+    public func shutdown() {
+        for channel in channels.withLock({ $0 }) { try? channel.close().wait() }
+        try? group.syncShutdownGracefully()
+        try? pool.syncShutdownGracefully()
+        store.close()
+        logger.info("pharos stopped")
+    }
+
+    private func makeRouter() -> Router {
+        let offload: @Sendable (@escaping @Sendable () -> Void) -> Void = { [pool] work in
+            pool.submit { state in if state == .active { work() } }
+        }
+        var loops: [any EventLoop] = []
+        for loop in group.makeIterator() { loops.append(loop) }
+        let put = PutRoute(
+            store: store, limits: options.putLimits, stats: stats, local: EventLoopLocal(loops: loops) { PutRoute.LoopState() })
+        let query = QueryRoute(engine: QueryEngine(store: store), offload: offload)
+        let admin = AdminRoutes(store: store, registry: metrics, offload: offload)
+        return Router(exact: [
+            "/api/put": ["POST": put.handle],
+            "/api/query": ["POST": query.handle, "GET": query.handle],
+            "/api/version": ["GET": admin.version, "POST": admin.version],
+            "/api/admin/flush": ["POST": admin.flush],
+            "/health": ["GET": admin.health],
+            "/metrics": ["GET": admin.metrics],
+        ])
+    }
+}

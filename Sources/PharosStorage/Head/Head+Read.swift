@@ -1,0 +1,18 @@
+import PharosCore
+import Synchronization
+extension Head {
+    /// The head's points of series `id`, each window's run in generation order so later writes win.
+    func runs(of id: UInt32, startMs: Int64, endMs: Int64) throws -> [PointSeries] {
+        guard let series = registry.table[id] else { return [] }
+        let copies = stripes[Int(id) % Self.stripeCount].withLock { _ in
+            series.windows.filter { $0.window.endMs > startMs && $0.window.startMs <= endMs }
+        }
+        var runs: [PointSeries] = []
+        for window in copies.sorted(by: { ($0.window.generation, $0.window.id) < ($1.window.generation, $1.window.id) }) {
+            var run = PointSeries()
+            try window.points(into: &run)
+            runs.append(run)
+        }
+        return runs
+    }
+}

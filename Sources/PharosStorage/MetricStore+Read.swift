@@ -1,0 +1,34 @@
+public import PharosCore
+import Synchronization
+extension MetricStore {
+    /// Every series of `metric`, with its key, in id order.
+    public func series(metric: String) -> [(SeriesRef, SeriesKey)] {
+        registry.ids(metric: metric).compactMap { id in registry.key(id).map { (SeriesRef(id: id), $0) } }
+    }
+
+    /// Every metric name that has at least one series.
+    public var metricNames: [String] { registry.metrics.sorted() }
+
+    /// The key of a series, if it exists.
+    public func key(of ref: SeriesRef) -> SeriesKey? { registry.key(ref.id) }
+
+    /// The points of `ref` with `startMs <= t <= endMs`, from partitions and the head, in time order,
+    /// one point per timestamp: where sources overlap the most recent write wins.
+    public func read(_ ref: SeriesRef, startMs: Int64, endMs: Int64) throws(StorageError) -> PointSeries {
+        let sealed = partitions.withLock { list in
+            list.filter { $0.endMs > startMs && $0.startMs <= endMs && $0.entries[ref.id] != nil }
+        }
+        var result = PointSeries()
+        for partition in sealed {
+            var run = PointSeries()
+            try partition.points(of: ref.id, startMs: startMs, endMs: endMs, into: &run)
+            result = PointSeries.merged(older: result, newer: run)
+        }
+        let runs: [PointSeries]
+        do { runs = try head.runs(of: ref.id, startMs: startMs, endMs: endMs) } catch {
+            throw StorageError(.corrupt, "head chunk of series \(ref.id) does not decode: \(error)")
+        }
+        for run in runs { result = PointSeries.merged(older: result, newer: run) }
+        return result.clipped(startMs: startMs, endMs: endMs)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+import PharosCodec
+import PharosCore
+import Synchronization
+
+extension MetricStore {
+    /// Seals every window that is due (or all of them with `everything`), then drops WAL segments that
+    /// only fed sealed windows. Runs under `maintenance`.
+    func sealDue(everything: Bool) throws(StorageError) {
+        let due = head.windowsDueForSealing(everything: everything)
+        for window in due { try seal(window) }
+        dropSealedSegments()
+    }
+
+    /// Persists new series, then drops WAL segments that only fed sealed windows.
+    func dropSealedSegments() {
+        let current = wal.currentSegment
+        if persistSeries() { wal.dropSegments(openWindows: head.liveWindowStarts, below: current) }
+    }
+
+    /// Writes the catalog rows of series created since the last call. Before any WAL segment is dropped,
+    /// this must have succeeded, since segments are the only other record of a series.
+    @discardableResult
+    func persistSeries() -> Bool {
+        let fresh = registry.takeUnpersisted()
+        do {
+            try catalog.insertSeries(fresh)
+            return true
+        } catch {
+            registry.requeue(fresh.map(\.0))
+            stats.maintenanceErrors.add(1)
+            logger.error("cannot persist new series; WAL segments are kept", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Turns one head window into a partition file plus catalog rows, then drops it from the head.
+    func seal(_ window: HeadWindow) throws(StorageError) {
+        let started = ContinuousClock.now
+        head.beginSealing(window)
+        let members = head.frozenContents(of: window)
+        var series: [PartitionWriter.SeriesChunks] = []
+        series.reserveCapacity(members.count)
+        var points = 0
+        for (id, content) in members {
+            var content = content
+            guard content.pointCount > 0 else { continue }
+            if content.outOfOrder.isEmpty {
+                content.encodeTail()
+                series.append(
+                    .init(
+                        seriesID: id, chunks: content.chunks.bytes, minTimestampMs: content.firstTimestampMs,
+                        maxTimestampMs: content.lastTimestampMs, pointCount: content.encodedPoints))
+                points += content.encodedPoints
+            } else {
+                var merged = PointSeries()
+                do { try content.points(into: &merged) } catch {
+                    throw StorageError(.corrupt, "head chunk of series \(id) does not decode while sealing: \(error)")
+                }
+                var chunks = ByteWriter()
+                ChunkBuilder.encode(merged, into: &chunks)
+                series.append(
+                    .init(
+                        seriesID: id, chunks: chunks.bytes, minTimestampMs: merged.timestamps.first!,
+                        maxTimestampMs: merged.timestamps.last!, pointCount: merged.count))
+                points += merged.count
+            }
+        }
+        if !series.isEmpty {
+            try writePartition(startMs: window.startMs, endMs: window.endMs, series: series, pointCount: points, replacing: [])
+            stats.partitionsSealed.add(1)
+        }
+        head.finishSealing(window)
+        stats.sealSeconds.record(started.duration(to: .now))
+        logger.debug(
+            "sealed a head window",
+            metadata: ["start": "\(window.startMs)", "generation": "\(window.generation)", "series": "\(series.count)", "points": "\(points)"])
+    }
+
+    /// Writes a partition file, records it (replacing `replacing` in the same transaction) and publishes it.
+    func writePartition(
+        startMs: Int64, endMs: Int64, series: [PartitionWriter.SeriesChunks], pointCount: Int, replacing: [Partition]
+    ) throws(StorageError) {
+        let id = nextPartitionID.wrappingAdd(1, ordering: .relaxed).oldValue
+        let fileName = layout.partitionFileName(startMs: startMs, id: id)
+        let path = layout.partitionPath(fileName)
+        let writer = PartitionWriter(path: path, startMs: startMs, endMs: endMs)
+        let (entries, bytes) = try writer.write(series)
+        let record = Catalog.PartitionRecord(
+            id: id, startMs: startMs, endMs: endMs, fileName: fileName, seriesCount: series.count, pointCount: Int64(pointCount),
+            byteSize: bytes)
+        do {
+            try catalog.commitPartition(record, entries: entries, replacing: replacing.map(\.id))
+        } catch {
+            try? FileIO.remove(path)
+            throw error
+        }
+        let partition = try Partition(record: record, path: path, entries: entries)
+        let replaced = Set(replacing.map(\.id))
+        partitions.withLock { list in
+            list.removeAll { replaced.contains($0.id) }
+            list.append(partition)
+            list.sort { $0.id < $1.id }
+        }
+        for old in replacing { try? FileIO.remove(old.path) }
+    }
+}

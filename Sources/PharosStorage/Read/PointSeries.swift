@@ -1,0 +1,89 @@
+import PharosCore
+/// Points of one series in struct-of-arrays form: strictly increasing timestamps and their values.
+///
+/// The read path's currency: decoders append into it without per-point allocation, merges build it.
+public struct PointSeries: Sendable, Equatable {
+    public var timestamps: [Int64] = []
+    public var values: [Double] = []
+
+    public init() {}
+
+    public init(timestamps: [Int64], values: [Double]) {
+        self.timestamps = timestamps
+        self.values = values
+    }
+
+    public var count: Int { timestamps.count }
+    public var isEmpty: Bool { timestamps.isEmpty }
+
+    public mutating func reserve(_ capacity: Int) {
+        timestamps.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+    }
+
+    /// Appends a run that starts after the current last point.
+    public mutating func append(contentsOf other: PointSeries) {
+        timestamps.append(contentsOf: other.timestamps)
+        values.append(contentsOf: other.values)
+    }
+
+    /// Appends a point at or after the last one; an equal timestamp replaces the last value.
+    mutating func appendReplacingEqual(timestampMs: Int64, value: Double) {
+        if let last = timestamps.last, last == timestampMs {
+            values[values.count - 1] = value
+        } else {
+            timestamps.append(timestampMs)
+            values.append(value)
+        }
+    }
+
+    /// Merges two sorted runs; on equal timestamps `newer` wins (last write wins).
+    static func merged(older: PointSeries, newer: PointSeries) -> PointSeries {
+        if older.isEmpty { return newer }
+        if newer.isEmpty { return older }
+        if older.timestamps.last! < newer.timestamps.first! {
+            var out = older
+            out.append(contentsOf: newer)
+            return out
+        }
+        var out = PointSeries()
+        out.reserve(older.count + newer.count)
+        var i = 0
+        var j = 0
+        while i < older.count && j < newer.count {
+            let a = older.timestamps[i]
+            let b = newer.timestamps[j]
+            if a < b {
+                out.timestamps.append(a); out.values.append(older.values[i]); i += 1
+            } else if b < a {
+                out.timestamps.append(b); out.values.append(newer.values[j]); j += 1
+            } else {
+                out.timestamps.append(b); out.values.append(newer.values[j]); i += 1; j += 1
+            }
+        }
+        while i < older.count { out.timestamps.append(older.timestamps[i]); out.values.append(older.values[i]); i += 1 }
+        while j < newer.count { out.timestamps.append(newer.timestamps[j]); out.values.append(newer.values[j]); j += 1 }
+        return out
+    }
+
+    /// Keeps only points with `startMs <= t <= endMs`.
+    public func clipped(startMs: Int64, endMs: Int64) -> PointSeries {
+        guard let first = timestamps.first, let last = timestamps.last else { return self }
+        if first >= startMs && last <= endMs { return self }
+        let lo = lowerBound(startMs)
+        var hi = lowerBound(endMs)
+        if hi < count && timestamps[hi] == endMs { hi += 1 }
+        if lo >= hi { return PointSeries() }
+        return PointSeries(timestamps: Array(timestamps[lo..<hi]), values: Array(values[lo..<hi]))
+    }
+
+    func lowerBound(_ t: Int64) -> Int {
+        var lo = 0
+        var hi = timestamps.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if timestamps[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
