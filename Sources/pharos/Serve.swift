@@ -34,6 +34,8 @@ struct Serve: ParsableCommand {
     var maxInflatedBytes: Int = env("PHAROS_MAX_INFLATED_BYTES").flatMap(Int.init) ?? (128 << 20)
     @Option(help: "Event loop threads; 0 = one per core (env PHAROS_THREADS).")
     var threads: Int = env("PHAROS_THREADS").flatMap(Int.init) ?? 0
+    @Option(help: "After binding, write `http=PORT opentsdb=PORT` to this file (for scripts and tests using port 0).")
+    var readyFile: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env PHAROS_LOG_LEVEL).")
     var logLevel: String = env("PHAROS_LOG_LEVEL") ?? "info"
 
@@ -55,7 +57,12 @@ struct Serve: ParsableCommand {
         options.httpLimits.maxInflatedBytes = maxInflatedBytes
 
         let daemon = try PharosDaemon(options: options, logger: logger)
-        try daemon.start()
+        let ports = try daemon.start()
+        if let readyFile {
+            let text = "http=\(ports.http) opentsdb=\(ports.openTSDB)\n"
+            try text.write(toFile: readyFile + ".tmp", atomically: false, encoding: .utf8)
+            try FileManager.default.moveItem(atPath: readyFile + ".tmp", toPath: readyFile)
+        }
         let stop = DispatchSemaphore(value: 0)
         var sources: [any DispatchSourceSignal] = []
         for sig in [SIGINT, SIGTERM] {

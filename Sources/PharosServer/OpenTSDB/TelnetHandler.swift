@@ -36,9 +36,9 @@ final class TelnetHandler: ChannelInboundHandler {
         self.stats = stats
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    // Added by the sniffer after the channel became active, so count the connection here.
+    func handlerAdded(context: ChannelHandlerContext) {
         stats.telnetConnections.add(1)
-        context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

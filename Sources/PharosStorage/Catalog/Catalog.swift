@@ -11,13 +11,10 @@ final class Catalog: Sendable {
 
     init(path: String) throws(StorageError) {
         self.path = path
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            // Must precede the first table; lets compaction give freed pages back to the file system.
-            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
-        }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: path)
+            // Must precede the first table (a no-op afterwards); lets compaction give freed pages back.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             try Self.migrator.migrate(pool)
         } catch {
             throw StorageError(.io, "cannot open the catalog \(path): \(error)")

@@ -1,0 +1,67 @@
+/// Tags collected the way OpenTSDB's `HashMap<String, String>` holds them, for exact error texts.
+///
+/// Keeps insertion order for Pharos and reproduces Java's `HashMap` iteration order (String.hashCode,
+/// spread, power-of-two table grown at load factor 0.75) because OpenTSDB renders the map with
+/// `AbstractMap.toString` (`{k1=v1, k2=v2}`) and validates tags in that order. A `nil` value is a
+/// JSON `null`. Treeified buckets (8+ keys in one bucket of a 64+ table) are not modelled.
+struct JavaTagMap {
+    struct Entry {
+        var key: String
+        var value: String?
+        /// The key or value came from bytes that were not valid UTF-8 (decoded with U+FFFD).
+        var keyHadInvalidUTF8 = false
+        var valueHadInvalidUTF8 = false
+    }
+
+    private(set) var entries: [Entry] = []
+
+    var count: Int { entries.count }
+
+    init() { entries.reserveCapacity(8) }
+
+    func value(forKey key: String) -> String?? {
+        for entry in entries where entry.key == key { return .some(entry.value) }
+        return .none
+    }
+
+    /// `HashMap.put`: replaces the value of an existing key in place, else appends.
+    mutating func put(_ entry: Entry) {
+        if let index = entries.firstIndex(where: { $0.key == entry.key }) {
+            entries[index].value = entry.value
+            entries[index].valueHadInvalidUTF8 = entry.valueHadInvalidUTF8
+        } else {
+            entries.append(entry)
+        }
+    }
+
+    /// The entries in the order Java's `HashMap` iterates them.
+    var javaOrder: [Entry] {
+        if entries.count < 2 { return entries }
+        var capacity = 16
+        while entries.count > capacity / 4 * 3 { capacity *= 2 }
+        let mask = UInt32(capacity - 1)
+        let keyed = entries.enumerated().map { (offset, entry) in
+            (bucket: JavaTagMap.spreadHash(entry.key) & mask, offset: offset, entry: entry)
+        }
+        return keyed.sorted { ($0.bucket, $0.offset) < ($1.bucket, $1.offset) }.map(\.entry)
+    }
+
+    /// `AbstractMap.toString` over the Java iteration order: `{host=a, dc=b}`.
+    var javaDescription: String {
+        var out = "{"
+        for (index, entry) in javaOrder.enumerated() {
+            if index > 0 { out += ", " }
+            out += entry.key
+            out += "="
+            out += entry.value ?? "null"
+        }
+        return out + "}"
+    }
+
+    /// Java `String.hashCode` followed by `HashMap.hash`'s high-bit spread.
+    static func spreadHash(_ key: String) -> UInt32 {
+        var h: UInt32 = 0
+        for unit in key.utf16 { h = h &* 31 &+ UInt32(unit) }
+        return h ^ (h >> 16)
+    }
+}
