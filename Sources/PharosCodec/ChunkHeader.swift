@@ -29,7 +29,7 @@ public struct ChunkHeader: Sendable, Equatable {
         self.valueEncoding = valueEncoding
     }
 
-    /// Reads the header fields, leaving `reader` at the first body byte after the span.
+    /// Reads the header fields, leaving `reader` at the first body byte after the span and ending at the chunk's end.
     ///
     /// Checks the version, the encodings, the count range and that the input holds `byteLength` bytes.
     init(reading reader: inout ByteReader) throws(CodecError) {
@@ -50,6 +50,7 @@ public struct ChunkHeader: Sendable, Equatable {
                 offset: reader.offset, needed: Int(clamping: bodyLength), remaining: reader.remaining)
         }
         let byteLength = reader.offset - start + Int(bodyLength)
+        reader.truncate(to: start + byteLength)  // the span fields and body must lie inside the chunk
         let first = try reader.readZigZag()
         let span = try reader.readVarint()
         self.init(

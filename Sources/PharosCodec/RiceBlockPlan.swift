@@ -68,7 +68,7 @@ struct RiceBlockPlan {
     private static func bestK(
         _ values: UnsafeBufferPointer<Int64>, skipZeros: Bool, base: Int64, zigzag: Bool, mean: Double
     ) -> (k: Int, bits: Int) {
-        let center = mean >= 2 ? min(63, Int(mean.exponent)) : 0  // floor(log2(mean))
+        let center = mean >= 2 ? min(ChunkFormat.maxRiceParameter, Int(mean.exponent)) : 0  // floor(log2(mean))
         var best = (k: 0, bits: Int.max)
         for k in max(0, center - 1)...min(ChunkFormat.maxRiceParameter, max(0, center + 1)) {
             var bits = 0
