@@ -40,8 +40,8 @@ die() { printf 'bench-peers: error: %s\n' "$*" >&2; exit 1; }
 
 [[ "$REPEATS" =~ ^[1-9][0-9]*$ ]] || die "REPEATS must be a positive integer, not '$REPEATS'"
 [[ "$PEERS" == all ]] && PEERS=vm,influxdb,prometheus
-[[ "$PEERS" =~ ^(vm|influxdb|prometheus)(,(vm|influxdb|prometheus))*$ ]] \
-  || die "PEERS must be all or a comma list of vm,influxdb,prometheus, not '$PEERS'"
+[[ "$PEERS" =~ ^(vm|influxdb|prometheus|pharos)(,(vm|influxdb|prometheus|pharos))*$ ]] \
+  || die "PEERS must be all or a comma list of vm,influxdb,prometheus,pharos, not '$PEERS'"
 IFS=, read -r -a peers <<<"$PEERS"
 
 if [[ "${SKIP_SETUP:-0}" != 1 ]]; then
@@ -57,6 +57,13 @@ for peer in "${peers[@]}"; do
               --modes "${VM_MODES:-telnet,http}") ;;
     influxdb) args=(--target influxdb --modes "${INFLUX_MODES:-telnet,http}") ;;
     prometheus) args=(--target prometheus --modes "${PROM_MODES:-rw}") ;;
+    pharos)
+      [[ -x "$repo/.build/release/pharos" ]] || die "build Pharos first: swift build -c release"
+      args=(--target pharos --url http://127.0.0.1:39411 --telnet-port 34242
+            --data-dir "$PHAROS_BENCH_DIR/pharos-data" --wipe
+            --start-cmd "$repo/.build/release/pharos serve --host 127.0.0.1 --http-port 39411 --opentsdb-port 34242 --data-dir {data_dir} --log-level warning"
+            --flush-cmd "curl -sf -XPOST http://127.0.0.1:39411/api/admin/flush" --count-check
+            --modes "${PHAROS_MODES:-telnet,http}") ;;
   esac
   out="$RESULTS/$peer.json"
   if [[ -e "$out" && "${APPEND:-0}" != 1 ]]; then
