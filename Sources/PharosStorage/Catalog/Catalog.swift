@@ -12,9 +12,16 @@ final class Catalog: Sendable {
     init(path: String) throws(StorageError) {
         self.path = path
         do {
+            if !FileIO.exists(path) {
+                // auto_vacuum only takes before the first table and outside WAL mode, so a new catalog is
+                // created in rollback mode first; it lets compaction give freed pages back to the file system.
+                let creator = try DatabaseQueue(path: path)
+                try creator.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL; CREATE TABLE pharosCatalog (version INTEGER)")
+                }
+                try creator.close()
+            }
             pool = try DatabasePool(path: path)
-            // Must precede the first table (a no-op afterwards); lets compaction give freed pages back.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             try Self.migrator.migrate(pool)
         } catch {
             throw StorageError(.io, "cannot open the catalog \(path): \(error)")
@@ -30,8 +37,7 @@ final class Catalog: Sendable {
                     CREATE TABLE series (
                         id INTEGER PRIMARY KEY,
                         metric TEXT NOT NULL,
-                        canonicalKey TEXT NOT NULL UNIQUE);
-                    CREATE INDEX seriesByMetric ON series(metric);
+                        canonicalKey TEXT NOT NULL);
                     CREATE TABLE seriesTag (
                         seriesId INTEGER NOT NULL,
                         key TEXT NOT NULL,
