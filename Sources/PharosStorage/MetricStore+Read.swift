@@ -15,10 +15,25 @@ extension MetricStore {
     /// The points of `ref` with `startMs <= t <= endMs`, from partitions and the head, in time order,
     /// one point per timestamp: where sources overlap the most recent write wins.
     public func read(_ ref: SeriesRef, startMs: Int64, endMs: Int64) throws(StorageError) -> PointSeries {
+        var result = PointSeries()
+        try read(ref, startMs: startMs, endMs: endMs, into: &result)
+        return result
+    }
+
+    /// `read`, reusing `result`'s storage (it is emptied first): a query over many series decodes into one
+    /// buffer instead of allocating per series.
+    public func read(_ ref: SeriesRef, startMs: Int64, endMs: Int64, into result: inout PointSeries) throws(StorageError) {
+        result.removeAll()
         let sealed = partitions.withLock { list in
             list.filter { $0.endMs > startMs && $0.startMs <= endMs && $0.entries[ref.id] != nil }
         }
-        var result = PointSeries()
+        let inHead = head.hasData(for: ref.id, startMs: startMs, endMs: endMs)
+        if sealed.count == 1 && !inHead {
+            // The common case for history: one partition, decoded straight into the caller's buffer.
+            try sealed[0].points(of: ref.id, startMs: startMs, endMs: endMs, into: &result)
+            result.clip(startMs: startMs, endMs: endMs)
+            return
+        }
         for partition in sealed {
             var run = PointSeries()
             try partition.points(of: ref.id, startMs: startMs, endMs: endMs, into: &run)
@@ -29,6 +44,6 @@ extension MetricStore {
             throw StorageError(.corrupt, "head chunk of series \(ref.id) does not decode: \(error)")
         }
         for run in runs { result = PointSeries.merged(older: result, newer: run) }
-        return result.clipped(startMs: startMs, endMs: endMs)
+        result.clip(startMs: startMs, endMs: endMs)
     }
 }

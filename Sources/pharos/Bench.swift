@@ -29,7 +29,11 @@ struct Bench: ParsableCommand {
                 points = 0
                 let cpu0 = cpuSeconds()
                 let started = ContinuousClock.now
-                for ref in refs { points += try store.read(ref, startMs: .min, endMs: .max).count }
+                var buffer = PointSeries()
+                for ref in refs {
+                    try store.read(ref, startMs: .min, endMs: .max, into: &buffer)
+                    points += buffer.count
+                }
                 let elapsed = seconds(started.duration(to: .now))
                 let cpu = cpuSeconds() - cpu0
                 best = min(best, elapsed)

@@ -1,6 +1,14 @@
 import PharosCore
 import Synchronization
 extension Head {
+    /// Whether series `id` has head data overlapping the range; cheap (no decoding).
+    func hasData(for id: UInt32, startMs: Int64, endMs: Int64) -> Bool {
+        guard let series = registry.table[id] else { return false }
+        return stripes[Int(id) % Self.stripeCount].withLock { _ in
+            series.windows.contains { $0.window.endMs > startMs && $0.window.startMs <= endMs }
+        }
+    }
+
     /// The head's points of series `id`, each window's run in generation order so later writes win.
     func runs(of id: UInt32, startMs: Int64, endMs: Int64) throws -> [PointSeries] {
         guard let series = registry.table[id] else { return [] }

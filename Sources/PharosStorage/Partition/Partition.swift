@@ -72,6 +72,7 @@ final class Partition: @unchecked Sendable {
                 throw StorageError(.corrupt, "partition \(path): series \(id) runs past its page at offset \(entry.pageOffset)")
             }
             var offset = from
+            series.reserve(series.count + Int(entry.pointCount))
             do {
                 while offset < to {
                     let chunk = UnsafeRawBufferPointer(rebasing: page[offset..<to])

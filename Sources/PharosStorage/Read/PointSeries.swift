@@ -66,15 +66,30 @@ public struct PointSeries: Sendable, Equatable {
         return out
     }
 
-    /// Keeps only points with `startMs <= t <= endMs`.
-    public func clipped(startMs: Int64, endMs: Int64) -> PointSeries {
-        guard let first = timestamps.first, let last = timestamps.last else { return self }
-        if first >= startMs && last <= endMs { return self }
+    /// Empties the series, keeping its storage.
+    public mutating func removeAll() {
+        timestamps.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+    }
+
+    /// Drops points outside `startMs <= t <= endMs`, in place.
+    public mutating func clip(startMs: Int64, endMs: Int64) {
+        guard let first = timestamps.first, let last = timestamps.last, first < startMs || last > endMs else { return }
         let lo = lowerBound(startMs)
         var hi = lowerBound(endMs)
         if hi < count && timestamps[hi] == endMs { hi += 1 }
-        if lo >= hi { return PointSeries() }
-        return PointSeries(timestamps: Array(timestamps[lo..<hi]), values: Array(values[lo..<hi]))
+        if lo >= hi {
+            removeAll()
+            return
+        }
+        if hi < count {
+            timestamps.removeSubrange(hi...)
+            values.removeSubrange(hi...)
+        }
+        if lo > 0 {
+            timestamps.removeSubrange(..<lo)
+            values.removeSubrange(..<lo)
+        }
     }
 
     func lowerBound(_ t: Int64) -> Int {
