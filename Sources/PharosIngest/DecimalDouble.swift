@@ -55,6 +55,8 @@ enum DecimalDouble {
             i += 1
         }
         guard intDigits > 0 else { return nil }
+        // Without a dot the text is an integer (Java's parseLong): "-0" is 0, not -0.0.
+        if !seenDot && significand == 0 { return 0 }
         return exact(significand: significand, exponent10: -fraction, negative: negative)
     }
 
