@@ -17,7 +17,13 @@ extension MetricStore {
             let spanEnd = spanStart + span
             guard force || (maxT != Int64.min && spanEnd + options.outOfOrderWindowMs <= maxT) else { continue }
             guard members.allSatisfy({ $0.endMs <= spanEnd }) else { continue }
-            try merge(members.sorted { $0.id < $1.id }, startMs: spanStart, endMs: spanEnd)
+            do {
+                try merge(members.sorted { $0.id < $1.id }, startMs: spanStart, endMs: spanEnd)
+            } catch where error.kind == .corrupt {
+                // A damaged partition stays as it is (its good pages still serve); other days go on.
+                stats.maintenanceErrors.add(1)
+                logger.error("not compacting a day with a damaged partition", metadata: ["start": "\(spanStart)", "error": "\(error)"])
+            }
         }
     }
 

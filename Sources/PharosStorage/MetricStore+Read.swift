@@ -24,11 +24,16 @@ extension MetricStore {
     /// buffer instead of allocating per series.
     public func read(_ ref: SeriesRef, startMs: Int64, endMs: Int64, into result: inout PointSeries) throws(StorageError) {
         result.removeAll()
+        // The head first: a seal publishes its partition before it drops the window from the head, so
+        // reading in this order sees every point at least once (overlaps merge away).
+        let runs: [PointSeries]
+        do { runs = try head.runs(of: ref.id, startMs: startMs, endMs: endMs) } catch {
+            throw StorageError(.corrupt, "head chunk of series \(ref.id) does not decode: \(error)")
+        }
         let sealed = partitions.withLock { list in
             list.filter { $0.endMs > startMs && $0.startMs <= endMs && $0.entries[ref.id] != nil }
         }
-        let inHead = head.hasData(for: ref.id, startMs: startMs, endMs: endMs)
-        if sealed.count == 1 && !inHead {
+        if sealed.count == 1 && runs.isEmpty {
             // The common case for history: one partition, decoded straight into the caller's buffer.
             try sealed[0].points(of: ref.id, startMs: startMs, endMs: endMs, into: &result)
             result.clip(startMs: startMs, endMs: endMs)
@@ -38,10 +43,6 @@ extension MetricStore {
             var run = PointSeries()
             try partition.points(of: ref.id, startMs: startMs, endMs: endMs, into: &run)
             result = PointSeries.merged(older: result, newer: run)
-        }
-        let runs: [PointSeries]
-        do { runs = try head.runs(of: ref.id, startMs: startMs, endMs: endMs) } catch {
-            throw StorageError(.corrupt, "head chunk of series \(ref.id) does not decode: \(error)")
         }
         for run in runs { result = PointSeries.merged(older: result, newer: run) }
         result.clip(startMs: startMs, endMs: endMs)

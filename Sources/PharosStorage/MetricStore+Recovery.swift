@@ -41,7 +41,8 @@ extension MetricStore {
 
     /// Replays every WAL segment into the head; returns which windows each segment fed.
     static func replayWAL(
-        layout: StorageLayout, registry: SeriesRegistry, head: Head, stats: StoreStats, walStats: WALStats, logger: Logger
+        layout: StorageLayout, registry: SeriesRegistry, head: Head, sealedMarks: [Int64: WALPosition], stats: StoreStats,
+        walStats: WALStats, logger: Logger
     ) throws(StorageError) -> Recovered {
         var batch = SampleBatch()
         var windows: [HeadWindow] = []
@@ -49,7 +50,9 @@ extension MetricStore {
         var fed: [UInt32: Set<Int64>] = [:]
         let started = ContinuousClock.now
         let replayer = WALReplayer(layout: layout, logger: logger, stats: walStats)
-        let outcome = try replayer.replay { segment, type, reader in
+        var alreadySealed = 0
+        let outcome = try replayer.replay { position, type, reader in
+            let segment = position.segment
             switch type {
             case .series:
                 let count = try reader.readVarint()
@@ -71,10 +74,12 @@ extension MetricStore {
                     let id = UInt32(truncatingIfNeeded: try reader.readVarint())
                     let t = base &+ (try reader.readZigZag())
                     let v = Double(bitPattern: try reader.readUInt64LE())
-                    if id < known {
-                        batch.append(series: SeriesRef(id: id), timestampMs: t, value: v)
-                    } else {
+                    if id >= known {
                         stats.droppedReplayPoints.add(1)
+                    } else if let mark = sealedMarks[head.windowStart(t)], position < mark {
+                        alreadySealed += 1  // a partition holds it, and maybe a newer value after it
+                    } else {
+                        batch.append(series: SeriesRef(id: id), timestampMs: t, value: v)
                     }
                 }
                 head.windowStarts(of: batch, into: &starts)
@@ -92,6 +97,7 @@ extension MetricStore {
             metadata: [
                 "segments": "\(outcome.segments.count)", "records": "\(outcome.records)", "points": "\(stats.replayedPoints.value)",
                 "tornBytes": "\(outcome.tornBytes)", "corruptRecords": "\(outcome.corruptRecords)",
+                "alreadySealed": "\(alreadySealed)",
                 "seconds": "\(started.duration(to: .now))",
             ])
         return Recovered(

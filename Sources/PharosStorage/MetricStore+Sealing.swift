@@ -13,10 +13,11 @@ extension MetricStore {
         dropSealedSegments()
     }
 
-    /// Persists new series, then drops WAL segments that only fed sealed windows.
+    /// Persists new series, then drops WAL segments that only fed sealed windows. The segment and the
+    /// live windows are read with appends held off, so no record is between its WAL write and the head.
     func dropSealedSegments() {
-        let current = wal.currentSegment
-        if persistSeries() { wal.dropSegments(openWindows: head.liveWindowStarts, below: current) }
+        let (current, live) = gate.exclusive { (wal.currentSegment, head.liveWindowStarts) }
+        if persistSeries() { wal.dropSegments(openWindows: live, below: current) }
     }
 
     /// Writes the catalog rows of series created since the last call. Before any WAL segment is dropped,
@@ -38,7 +39,15 @@ extension MetricStore {
     /// Turns one head window into a partition file plus catalog rows, then drops it from the head.
     func seal(_ window: HeadWindow) throws(StorageError) {
         let started = ContinuousClock.now
-        head.beginSealing(window)
+        if !window.isSealing {
+            // Appends are held off for an instant: everything before `mark` in the WAL is in this window
+            // (or sealed before); everything after goes to the next generation.
+            gate.exclusive {
+                head.beginSealing(window)
+                window.sealMark.withLock { $0 = wal.position }
+            }
+        }
+        let mark = window.sealMark.withLock { $0 }
         let members = head.frozenContents(of: window)
         var series: [PartitionWriter.SeriesChunks] = []
         series.reserveCapacity(members.count)
@@ -68,7 +77,9 @@ extension MetricStore {
             }
         }
         if !series.isEmpty {
-            try writePartition(startMs: window.startMs, endMs: window.endMs, series: series, pointCount: points, replacing: [])
+            try writePartition(
+                startMs: window.startMs, endMs: window.endMs, series: series, pointCount: points, replacing: [],
+                sealedMark: mark.map { (window.startMs, $0) })
             stats.partitionsSealed.add(1)
         }
         head.finishSealing(window)
@@ -80,7 +91,8 @@ extension MetricStore {
 
     /// Writes a partition file, records it (replacing `replacing` in the same transaction) and publishes it.
     func writePartition(
-        startMs: Int64, endMs: Int64, series: [PartitionWriter.SeriesChunks], pointCount: Int, replacing: [Partition]
+        startMs: Int64, endMs: Int64, series: [PartitionWriter.SeriesChunks], pointCount: Int, replacing: [Partition],
+        sealedMark: (Int64, WALPosition)? = nil
     ) throws(StorageError) {
         let id = nextPartitionID.wrappingAdd(1, ordering: .relaxed).oldValue
         let fileName = layout.partitionFileName(startMs: startMs, id: id)
@@ -91,7 +103,7 @@ extension MetricStore {
             id: id, startMs: startMs, endMs: endMs, fileName: fileName, seriesCount: series.count, pointCount: Int64(pointCount),
             byteSize: bytes)
         do {
-            try catalog.commitPartition(record, entries: entries, replacing: replacing.map(\.id))
+            try catalog.commitPartition(record, entries: entries, replacing: replacing.map(\.id), sealedMark: sealedMark)
         } catch {
             try? FileIO.remove(path)
             throw error

@@ -25,6 +25,11 @@ public final class MetricStore: Sendable {
     let nextPartitionID: Atomic<Int64>
     /// Serialises sealing, compaction and retention.
     let maintenance = Mutex<Void>(())
+    /// Makes each batch's WAL write and head apply one step for the sealer (see `AppendGate`).
+    let gate = AppendGate()
+    /// Holds the data directory's `LOCK` (flock) so that a second process cannot open the same store.
+    private let directoryLock: DirectoryLock
+    private let closed = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
     private let maintenanceDone = Atomic<Bool>(false)
 
@@ -38,6 +43,7 @@ public final class MetricStore: Sendable {
         layout = StorageLayout(root: options.dataDirectory)
         try FileIO.makeDirectory(layout.walDirectory)
         try FileIO.makeDirectory(layout.metricsDirectory)
+        directoryLock = try DirectoryLock(path: layout.lockPath)
         catalog = try Catalog(path: layout.catalogPath)
         head = Head(options: options, registry: registry)
         nextPartitionID = Atomic(try catalog.maxPartitionID() + 1)
@@ -46,7 +52,8 @@ public final class MetricStore: Sendable {
         partitions.withLock { $0 = loaded }
         let walStats = WALStats()
         let recovered = try Self.replayWAL(
-            layout: layout, registry: registry, head: head, stats: stats, walStats: walStats, logger: logger)
+            layout: layout, registry: registry, head: head, sealedMarks: try catalog.loadSealedMarks(), stats: stats,
+            walStats: walStats, logger: logger)
         wal = try WAL(
             layout: layout, options: options, nextSegment: recovered.nextSegment, existing: recovered.segments, stats: walStats,
             logger: logger)
@@ -75,10 +82,13 @@ public final class MetricStore: Sendable {
         WALRecord.encodeSamples(batch, into: &scratch.record, scratch: &scratch.payload)
         head.windowStarts(of: batch, into: &scratch.windowStarts)
         let starts = scratch.windowStarts
-        let sequence = try scratch.record.withUnsafeBytes { raw in
-            Result { () throws(StorageError) in try wal.append(raw, windows: starts) }
-        }.get()
-        head.append(batch, windows: &scratch.windows)
+        let sequence = try gate.shared { () throws(StorageError) -> UInt64 in
+            let sequence = try scratch.record.withUnsafeBytes { raw in
+                Result { () throws(StorageError) in try wal.append(raw, windows: starts) }
+            }.get()
+            head.append(batch, windows: &scratch.windows)
+            return sequence
+        }
         // Keep only windows that are still open, so the scratch does not pin sealed windows.
         scratch.windows.removeAll { $0.isSealing }
         stats.pointsAppended.add(Int64(batch.count))
@@ -101,10 +111,12 @@ public final class MetricStore: Sendable {
     /// Stops maintenance and closes the WAL (syncing it unless fsync is `never`). The head is not sealed:
     /// the WAL replays it on the next start.
     public func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         stopping.store(true, ordering: .releasing)
         while !maintenanceDone.load(ordering: .acquiring) { usleep(1000) }
         maintenance.withLock { _ in _ = persistSeries() }
         wal.close()
+        directoryLock.release()
     }
 
     private func runMaintenance() {

@@ -196,8 +196,6 @@ import Testing
         ])
         #expect(reads.load(ordering: .relaxed) > 0)
         #expect(try store.readAll(ref).count == 3000)
-        withKnownIssue("read() can miss a window being sealed (partition list snapshotted before the head)", isIntermittent: true) {
-            #expect(anomalies.load(ordering: .relaxed) == 0)
-        }
+        #expect(anomalies.load(ordering: .relaxed) == 0)
     }
 }

@@ -107,7 +107,7 @@ import Testing
         #expect(try reopened.resolve(key("lost", ["i": "a"])) == a)
     }
 
-    /// BUG: the WAL replays records whose windows were already sealed; where a *newer* write of the same
+    /// Regression (fixed): the WAL replays records whose windows were already sealed; where a *newer* write of the same
     /// timestamp sat in a segment that was dropped, the replayed stale value overrides it.
     @Test func replayDoesNotResurrectOverwrittenValues() throws {
         let dir = TempDirectory()
@@ -127,18 +127,16 @@ import Testing
         store.close()
 
         store = try openStore(testOptions(dir.path))
-        // BUG (MetricStore+Recovery.swift:65-84 with MetricStore+Read.swift:42-46): replay puts (t, 1) from
+        // Regression (was MetricStore+Recovery.swift:65-84 with MetricStore+Read.swift:42-46): replay puts (t, 1) from
         // segment 1 back into the head, and the head always wins over partitions, so the read returns 1; after the
         // next seal the stale value gets the highest partition id and wins for good.
-        withKnownIssue("WAL replay resurrects a value that a later, already sealed write replaced") {
-            expectSame(try store.readAll(ref), expected, "after the restart")
-            try store.flush()
-            expectSame(try store.readAll(ref), expected, "after the restart and a flush")
-        }
+        expectSame(try store.readAll(ref), expected, "after the restart")
+        try store.flush()
+        expectSame(try store.readAll(ref), expected, "after the restart and a flush")
         store.close()
     }
 
-    /// BUG: `MetricStore.append` writes the WAL, then the head; a flush between the two can drop the segment
+    /// Regression (fixed): `MetricStore.append` writes the WAL, then the head; a flush between the two can drop the segment
     /// holding the record, because the window it feeds is not open in the head yet.
     @Test func flushBetweenWALAndHeadDoesNotDropTheRecord() throws {
         let dir = TempDirectory()
@@ -154,23 +152,28 @@ import Testing
         WALRecord.encodeSamples(batch, into: &record, scratch: &scratch)
         var starts: [Int64] = []
         store.head.windowStarts(of: batch, into: &starts)
-        _ = try record.withUnsafeBytes { raw in try store.wal.append(raw, windows: starts) }
-        // ... then the maintenance thread's flush (cut, seal, drop segments whose windows are not live) ...
-        try store.flush()
-        // ... then the head part.
-        var windows: [HeadWindow] = []
-        store.head.append(batch, windows: &windows)
+        // Both halves run under the append gate, as MetricStore.append runs them; a flush started in between
+        // (cut, seal, drop segments whose windows are not live) must wait for the head half.
+        let flushed = DispatchSemaphore(value: 0)
+        try store.gate.shared {
+            _ = try record.withUnsafeBytes { raw in try store.wal.append(raw, windows: starts) }
+            Thread {
+                try? store.flush()
+                flushed.signal()
+            }.start()
+            var windows: [HeadWindow] = []
+            store.head.append(batch, windows: &windows)
+        }
+        flushed.wait()
         expectSame(try store.readAll(ref), PointSeries(timestamps: [day0 + hourMs], values: [7]), "in the head")
 
         let crashed = dir.snapshot()
         defer { crashed.remove() }
         let recovered = try openStore(testOptions(crashed.path))
         defer { recovered.close() }
-        // BUG (MetricStore.swift:79-81 with MetricStore+Sealing.swift:16-19): the acknowledged point is neither in
+        // Regression (was MetricStore.swift:79-81 with MetricStore+Sealing.swift:16-19): the acknowledged point is neither in
         // a partition nor in the WAL any more, so `kill -9` loses it.
-        withKnownIssue("a flush racing MetricStore.append drops the WAL segment of a not-yet-applied record") {
-            expectSame(try recovered.readAll(ref), PointSeries(timestamps: [day0 + hourMs], values: [7]), "after the crash")
-        }
+        expectSame(try recovered.readAll(ref), PointSeries(timestamps: [day0 + hourMs], values: [7]), "after the crash")
     }
 
     @Test func closeKeepsTheHeadInTheWALNotInPartitions() throws {

@@ -47,8 +47,8 @@ import Testing
         let stats = WALStats()
         let replayer = WALReplayer(layout: StorageLayout(root: dir.path), logger: log.logger, stats: stats)
         var records: [(segment: UInt32, type: WALRecordType, payload: [UInt8])] = []
-        let outcome = try replayer.replay { segment, type, reader in
-            records.append((segment, type, Array(reader.unreadBytes)))
+        let outcome = try replayer.replay { position, type, reader in
+            records.append((position.segment, type, Array(reader.unreadBytes)))
         }
         return Replayed(records: records, outcome: outcome, stats: stats)
     }
@@ -154,13 +154,11 @@ import Testing
 
         let replayed = try Self.replay(dir)
         #expect(replayed.payloads == payloads)
-        // BUG (WALReplayer.swift:66-75): each zero 9-byte "record" (length 0, CRC 0) fails its checksum but fits in
+        // Regression (was WALReplayer.swift:66-75): each zero 9-byte "record" (length 0, CRC 0) fails its checksum but fits in
         // the file, so it is skipped as a corrupt *middle* record instead of ending the segment: 11 corrupt records
         // are counted, only the last 1 byte is cut, and 99 zero bytes stay in the segment.
-        withKnownIssue("zero-filled WAL tail is counted as corrupt records and not cut (WALReplayer.replaySegment)") {
-            #expect(replayed.stats.corruptRecords.value == 0)
-            #expect(fileSize(path) == goodSize)
-        }
+        #expect(replayed.stats.corruptRecords.value == 0)
+        #expect(fileSize(path) == goodSize)
         #expect(replayed.stats.tornRecords.value == 1)
     }
 
@@ -186,7 +184,7 @@ import Testing
         #expect(replayed.stats.tornRecords.value == 0)
         #expect(replayed.outcome.records == 5)
         #expect(fileSize(path) == size, "a corrupt middle record is skipped, not cut")
-        #expect(log.contains("skipping a WAL record that fails its checksum"))
+        #expect(log.contains("skipped WAL records that fail their checksum"))
     }
 
     @Test func corruptTypeByteIsSkipped() throws {
@@ -255,15 +253,14 @@ import Testing
         let log = LogCapture()
         let replayed = try Self.replay(dir, log: log)
         #expect(replayed.payloads == Array(payloads[0..<2] + payloads[4...]))
-        #expect(replayed.outcome.segments == [1, 2, 3, 4, 5])
+        #expect(replayed.outcome.segments == [1, 3, 4, 5])
         #expect(log.contains("WAL segment has no valid header", level: .error))
-        // BUG (WALReplayer.swift:56-58 with :33-42): a bad header returns "valid end 0", so the whole segment is
+        // Regression (was WALReplayer.swift:56-58 with :33-42): a bad header returns "valid end 0", so the whole segment is
         // counted as a torn tail and truncated to 0 bytes; every (individually checksummed) record in it is destroyed
         // on the first start, leaving nothing to inspect or salvage.
-        withKnownIssue("a WAL segment with a bad header is truncated to 0 bytes and counted as torn") {
-            #expect(fileSize(path) == size)
-            #expect(replayed.stats.tornRecords.value == 0)
-        }
+        #expect(fileSize(path + ".corrupt") == size, "set aside intact for a person to inspect")
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(replayed.stats.tornRecords.value == 0)
     }
 
     @Test func segmentWithUnknownVersionIsNotReplayedAsVersion1() throws {
@@ -275,11 +272,9 @@ import Testing
         wal.close()
         flipByte(Self.segmentPath(dir, 1), at: 5, mask: 0x03)  // version 1 → 2
         let replayed = try Self.replay(dir)
-        // BUG (WALReplayer.swift:56): only the 5 magic bytes are compared, never the version byte, so "bump the
+        // Regression (was WALReplayer.swift:56): only the 5 magic bytes are compared, never the version byte, so "bump the
         // version byte" would not stop this build from misreading a future format.
-        withKnownIssue("the WAL replayer ignores the segment's version byte") {
-            #expect(replayed.records.isEmpty)
-        }
+        #expect(replayed.records.isEmpty)
     }
 
     @Test func emptyAndHeaderOnlySegmentsReplayNothing() throws {
@@ -331,11 +326,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
         #expect(throws: StorageError.self) { try Self.append(wal, [Array(repeating: 2, count: 40)]) }
         try FileManager.default.removeItem(atPath: blocker)
-        // BUG (WAL.swift:93-96): `rotate` closes the old writer (fd = -1) before opening the next segment; when
+        // Regression (was WAL.swift:93-96): `rotate` closes the old writer (fd = -1) before opening the next segment; when
         // that open throws, `state.writer` still holds the closed writer, so every later append re-enters
         // `rotate`, whose `old.sync()` fails with EBADF: the log never accepts another write.
-        withKnownIssue("after one failed WAL rotation every append fails (closed writer kept)") {
-            try Self.append(wal, [Array(repeating: 3, count: 40)])
-        }
+        try Self.append(wal, [Array(repeating: 3, count: 40)])
     }
 }

@@ -65,6 +65,16 @@ final class Catalog: Sendable {
                         PRIMARY KEY (partitionId, seriesId)) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2-sealed-marks") { db in
+            // Per window start, the WAL position up to which that window's points are in partitions.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sealedMark (
+                        windowStartMs INTEGER PRIMARY KEY,
+                        segment INTEGER NOT NULL,
+                        offset INTEGER NOT NULL);
+                    """)
+        }
         return migrator
     }
 
@@ -153,7 +163,9 @@ final class Catalog: Sendable {
 
     /// Records a new partition and forgets `replacing` in one transaction, so a crash leaves either the
     /// old set or the new one.
-    func commitPartition(_ record: PartitionRecord, entries: [PartitionIndexEntry], replacing: [Int64]) throws(StorageError) {
+    func commitPartition(
+        _ record: PartitionRecord, entries: [PartitionIndexEntry], replacing: [Int64], sealedMark: (Int64, WALPosition)? = nil
+    ) throws(StorageError) {
         try wrap("record partition \(record.fileName)") {
             try pool.write { db in
                 try db.execute(
@@ -177,6 +189,28 @@ final class Catalog: Sendable {
                     try insert.execute()
                 }
                 try deletePartitions(db, replacing)
+                if let (windowStart, mark) = sealedMark {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO sealedMark (windowStartMs, segment, offset) VALUES (?, ?, ?)
+                            ON CONFLICT(windowStartMs) DO UPDATE SET segment = excluded.segment, offset = excluded.offset
+                            WHERE (excluded.segment, excluded.offset) > (segment, offset)
+                            """,
+                        arguments: [windowStart, Int64(mark.segment), mark.offset])
+                }
+            }
+        }
+    }
+
+    /// Window start → WAL position before which that window's points are sealed (see `HeadWindow.sealMark`).
+    func loadSealedMarks() throws(StorageError) -> [Int64: WALPosition] {
+        try wrap("load sealed marks") {
+            try pool.read { db in
+                var marks: [Int64: WALPosition] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT windowStartMs, segment, offset FROM sealedMark") {
+                    marks[row[0]] = WALPosition(segment: UInt32(row[1] as Int64), offset: row[2])
+                }
+                return marks
             }
         }
     }

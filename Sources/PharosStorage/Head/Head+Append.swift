@@ -6,12 +6,14 @@ extension Head {
     func append(_ batch: SampleBatch, windows resolved: inout [HeadWindow]) {
         let chunkPoints = options.headChunkPoints
         var maxT = Int64.min
+        var applied: Int64 = 0
         for i in 0..<batch.count {
             let id = batch.seriesIDs[i]
             let t = batch.timestamps[i]
             let v = batch.values[i]
             if t > maxT { maxT = t }
             guard let series = registry.table[id] else { continue }
+            applied += 1
             let start = windowStart(t)
             var window = Self.find(start, in: resolved) ?? { () -> HeadWindow in
                 let opened = openWindow(start: start)
@@ -31,7 +33,7 @@ extension Head {
                 resolved.append(window)
             }
         }
-        pointsInHead.wrappingAdd(Int64(batch.count), ordering: .relaxed)
+        pointsInHead.wrappingAdd(applied, ordering: .relaxed)
         var current = maxTimestampMs.load(ordering: .relaxed)
         while maxT > current {
             let (exchanged, original) = maxTimestampMs.compareExchange(expected: current, desired: maxT, ordering: .relaxed)

@@ -63,25 +63,25 @@ final class Head: Sendable {
         let maxT = maxTimestampMs.load(ordering: .relaxed)
         let now = ContinuousClock.now
         return windows.withLock { map in
-            map.open.values.filter { window in
-                if everything { return true }
-                if window.isLate { return window.openedAt.duration(to: now) >= lateQuiet }
-                return maxT != Int64.min && window.endMs + options.outOfOrderWindowMs <= maxT
-            }
-            .sorted { ($0.startMs, $0.generation) < ($1.startMs, $1.generation) }
+            // Windows still in `sealing` when maintenance runs are seals that failed: retry them first.
+            map.sealing
+                + map.open.values.filter { window in
+                    if everything { return true }
+                    if window.isLate { return window.openedAt.duration(to: now) >= lateQuiet }
+                    return maxT != Int64.min && window.endMs + options.outOfOrderWindowMs <= maxT
+                }
+                .sorted { ($0.startMs, $0.generation) < ($1.startMs, $1.generation) }
         }
     }
 
-    /// Stops `window` taking points and waits until every appender that might still write into it has left.
+    /// Stops `window` taking points. The caller holds the append gate exclusively, so no append is in
+    /// flight and the window's contents are frozen from here on.
     func beginSealing(_ window: HeadWindow) {
         window.markSealing()
         windows.withLock { map in
             if map.open[window.startMs] === window { map.open[window.startMs] = nil }
             map.sealing.append(window)
         }
-        // A barrier: an appender that saw the window open did so under a stripe lock; once we have held
-        // every stripe, all such appends are complete and the window's contents are frozen.
-        for stripe in stripes { stripe.withLock { _ in } }
     }
 
     /// Drops a sealed window's data once its partition is readable.

@@ -17,6 +17,9 @@ final class HeadWindow: Sendable {
     private let sealingFlag = Atomic<Bool>(false)
     private let members = Mutex<[UInt32]>([])
     let pointCount = Atomic<Int64>(0)
+    /// The WAL position when sealing began (set once, under the append gate); replay skips this window's
+    /// points before it, since the partition holds them.
+    let sealMark = Mutex<WALPosition?>(nil)
 
     init(id: UInt64, startMs: Int64, endMs: Int64, generation: Int) {
         self.id = id

@@ -86,14 +86,20 @@ final class WAL: Sendable {
 
     private func rotate(_ state: inout State) throws(StorageError) {
         guard let old = state.writer else { return }
+        // Open the next segment first: if that fails, the current one stays usable.
+        let next = state.current.index + 1
+        let writer = try WAL.openSegment(layout: layout, index: next)
         if options.fsync != .never {
-            try old.sync()
+            do { try old.sync() } catch {
+                writer.close()
+                try? FileIO.remove(layout.walSegmentPath(next))
+                throw error
+            }
             stats.fsyncs.add(1)
         }
         old.close()
         state.closed.append(state.current)
-        let next = state.current.index + 1
-        state.writer = try WAL.openSegment(layout: layout, index: next)
+        state.writer = writer
         state.current = Segment(index: next, windows: [])
         state.syncedSequence = state.writtenSequence
         stats.segmentsCreated.add(1)
@@ -109,6 +115,11 @@ final class WAL: Sendable {
             return false
         }
         if ready { callback(.success(())) } else { wakeSyncer.signal() }
+    }
+
+    /// Where the next record will go; with appends held off (the append gate), everything before it is applied.
+    var position: WALPosition {
+        state.withLock { WALPosition(segment: $0.current.index, offset: $0.writer?.offset ?? 0) }
     }
 
     /// Index of the segment being written now.
@@ -148,6 +159,8 @@ final class WAL: Sendable {
     var segmentCount: Int { state.withLock { $0.closed.count + 1 } }
 
     func close() {
+        let alreadyStopped = state.withLock { $0.stopped }
+        guard !alreadyStopped else { return }
         let writer = state.withLock { state -> FileWriter? in
             state.stopped = true
             let writer = state.writer

@@ -19,7 +19,7 @@ struct WALReplayer {
         var corruptRecords = 0
     }
 
-    func replay(_ handle: (UInt32, WALRecordType, inout ByteReader) throws -> Void) throws(StorageError) -> Outcome {
+    func replay(_ handle: (WALPosition, WALRecordType, inout ByteReader) throws -> Void) throws(StorageError) -> Outcome {
         try FileIO.makeDirectory(layout.walDirectory)
         let indices = try FileIO.listDirectory(layout.walDirectory).compactMap(StorageLayout.walSegmentIndex)
         var outcome = Outcome(segments: indices)
@@ -27,8 +27,13 @@ struct WALReplayer {
             let path = layout.walSegmentPath(index)
             let bytes = try FileIO.readAll(path)
             let isLast = position == indices.count - 1
-            let validEnd = bytes.withUnsafeBytes { raw in
-                replaySegment(raw, segment: index, path: path, outcome: &outcome, handle)
+            guard let validEnd = bytes.withUnsafeBytes({ raw in
+                replaySegment(raw, segment: index, isLast: isLast, path: path, outcome: &outcome, handle)
+            }) else {
+                // Not a segment we can read: keep it aside for a person, out of the log's sequence.
+                try FileIO.rename(path, path + ".corrupt")
+                outcome.segments.removeAll { $0 == index }
+                continue
             }
             if validEnd < bytes.count {
                 let cut = Int64(bytes.count - validEnd)
@@ -47,35 +52,53 @@ struct WALReplayer {
         return outcome
     }
 
-    /// Returns the offset just past the last record that could be framed.
+    /// Returns the offset just past the last record that could be framed, or nil when the segment's
+    /// header is not one this version reads.
     private func replaySegment(
-        _ raw: UnsafeRawBufferPointer, segment: UInt32, path: String, outcome: inout Outcome,
-        _ handle: (UInt32, WALRecordType, inout ByteReader) throws -> Void
-    ) -> Int {
+        _ raw: UnsafeRawBufferPointer, segment: UInt32, isLast: Bool, path: String, outcome: inout Outcome,
+        _ handle: (WALPosition, WALRecordType, inout ByteReader) throws -> Void
+    ) -> Int? {
         let magic = WAL.magic
+        // Shorter than its header and a prefix of it: a crash right after creating the file.
+        if raw.count < magic.count && raw.elementsEqual(magic.prefix(raw.count)) { return 0 }
         guard raw.count >= magic.count, raw.prefix(5).elementsEqual(magic.prefix(5)) else {
-            logger.error("WAL segment has no valid header; ignoring its contents", metadata: ["segment": "\(path)"])
-            return 0
+            logger.error("WAL segment has no valid header; set aside as .corrupt, not replayed", metadata: ["segment": "\(path)"])
+            return nil
+        }
+        guard raw[5] == magic[5] else {
+            logger.error(
+                "WAL segment has an unknown version byte; set aside as .corrupt, not replayed",
+                metadata: ["segment": "\(path)", "version": "\(raw[5])"])
+            return nil
         }
         var offset = magic.count
+        // Records that failed their checksum since the last good one: damage if a good record follows,
+        // the torn tail of a crash if they run to the end of the last segment.
+        var firstFailure: Int?
+        var failures = 0
         while offset + WALRecord.headerBytes <= raw.count {
             let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
             let storedCRC = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
             let end = offset + WALRecord.headerBytes + length
-            guard end <= raw.count else { return offset }
+            guard end <= raw.count else { break }
             let checked = UnsafeRawBufferPointer(rebasing: raw[(offset + 8)..<end])
             guard CRC32C.checksum(checked) == storedCRC, let type = WALRecordType(rawValue: raw[offset + 8]) else {
-                outcome.corruptRecords += 1
-                logger.warning(
-                    "skipping a WAL record that fails its checksum",
-                    metadata: ["segment": "\(path)", "offset": "\(offset)", "length": "\(length)"])
-                if end == raw.count { return offset }
+                if firstFailure == nil { firstFailure = offset }
+                failures += 1
                 offset = end
                 continue
             }
+            if let failure = firstFailure {
+                outcome.corruptRecords += failures
+                logger.warning(
+                    "skipped WAL records that fail their checksum",
+                    metadata: ["segment": "\(path)", "offset": "\(failure)", "records": "\(failures)"])
+                firstFailure = nil
+                failures = 0
+            }
             var reader = ByteReader(UnsafeRawBufferPointer(rebasing: raw[(offset + WALRecord.headerBytes)..<end]))
             do {
-                try handle(segment, type, &reader)
+                try handle(WALPosition(segment: segment, offset: Int64(offset)), type, &reader)
                 outcome.records += 1
             } catch {
                 outcome.corruptRecords += 1
@@ -85,6 +108,10 @@ struct WALReplayer {
             }
             offset = end
         }
+        guard let failure = firstFailure else { return offset }
+        if isLast { return failure }
+        outcome.corruptRecords += failures
+        logger.warning("skipped WAL records that fail their checksum", metadata: ["segment": "\(path)", "offset": "\(failure)"])
         return offset
     }
 }
