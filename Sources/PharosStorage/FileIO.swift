@@ -104,7 +104,7 @@ final class FileWriter: @unchecked Sendable {
 
     init(path: String, truncate: Bool) throws(StorageError) {
         self.path = path
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND)
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : 0)
         let fd = open(path, flags, 0o644)
         guard fd >= 0 else { throw StorageError.posix("open for writing", path: path) }
         self.fd = fd
@@ -116,7 +116,8 @@ final class FileWriter: @unchecked Sendable {
     func write(_ bytes: UnsafeRawBufferPointer) throws(StorageError) {
         var done = 0
         while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            // pwrite at our own offset: after a failed write is cut back, the next one must not leave a hole.
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
                 let error = StorageError.posix("write", path: path)
