@@ -14,23 +14,36 @@ struct JavaTagMap {
     }
 
     private(set) var entries: [Entry] = []
+    /// Key → position, built once the map is past a handful of keys so that a hostile body with
+    /// thousands of tags costs linear, not quadratic, time.
+    private var positions: [String: Int]?
 
     var count: Int { entries.count }
 
     init() { entries.reserveCapacity(8) }
 
     func value(forKey key: String) -> String?? {
-        for entry in entries where entry.key == key { return .some(entry.value) }
-        return .none
+        guard let index = position(of: key) else { return .none }
+        return .some(entries[index].value)
+    }
+
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[key] }
+        return entries.firstIndex { $0.key == key }
     }
 
     /// `HashMap.put`: replaces the value of an existing key in place, else appends.
     mutating func put(_ entry: Entry) {
-        if let index = entries.firstIndex(where: { $0.key == entry.key }) {
+        if let index = position(of: entry.key) {
             entries[index].value = entry.value
             entries[index].valueHadInvalidUTF8 = entry.valueHadInvalidUTF8
-        } else {
-            entries.append(entry)
+            return
+        }
+        entries.append(entry)
+        if positions != nil {
+            positions![entry.key] = entries.count - 1
+        } else if entries.count > 16 {
+            positions = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
         }
     }
 
