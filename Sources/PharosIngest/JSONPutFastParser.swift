@@ -1,12 +1,13 @@
 /// The hot path of `/api/put`: byte ranges and numbers of every point of a body in the common shape,
 /// with no allocation per point, so a server can find each series in its cache by the raw bytes.
 ///
-/// The common shape: an object or an array of objects whose only fields are `metric` (an ASCII name
-/// string), `timestamp` (1–13 digits), `value` (a plain decimal number) and `tags` (an object of ASCII
-/// name strings), no escapes, nothing after the body but white space. Anything else returns false, and
+/// The common shape: an object or an array of objects whose only fields are `metric` (a string),
+/// `timestamp` (1–13 digits), `value` (a plain decimal number) and `tags` (an object of strings), no
+/// escapes, nothing after the body but white space. Anything else returns false, and
 /// so does a point OpenTSDB would reject: the caller then runs `JSONPutParser.parse`, which alone defines
-/// behaviour. Whenever this returns true, `JSONPutParser` accepts every point with the same metric,
-/// timestamp and value. Pure; thread-safe.
+/// behaviour. Whenever this returns true, `JSONPutParser` reads every point with the same metric,
+/// timestamp and value; names are not validated here (the caller only trusts byte ranges it has seen pass
+/// `JSONPutParser.seriesKey` before). Pure; thread-safe.
 public enum JSONPutFastParser {
     /// Appends every point's `RawPut` to `puts` (metric range without quotes, tags range with braces).
     public static func parse(_ body: UnsafeRawBufferPointer, maxTags: Int, into puts: inout [RawPut]) -> Bool {
@@ -55,11 +56,18 @@ public enum JSONPutFastParser {
             }
         }
 
-        /// A quoted name of OpenTSDB's ASCII character set; returns the range inside the quotes.
+        /// A quoted string without escapes; returns the range inside the quotes. Its characters are not
+        /// checked here: a series is only taken from the cache when these exact bytes passed the full
+        /// validation before, and a miss goes to the full parser.
         mutating func name() -> Range<Int>? {
             guard consume(UInt8(ascii: "\"")) else { return nil }
             let start = position
-            while position < bytes.count && NameValidator.isNameByte(bytes[position]) { position += 1 }
+            while position < bytes.count {
+                let b = bytes[position]
+                if b == UInt8(ascii: "\"") { break }
+                if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
+                position += 1
+            }
             let end = position
             guard end > start, consume(UInt8(ascii: "\"")) else { return nil }
             return start..<end
