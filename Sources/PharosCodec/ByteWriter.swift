@@ -46,6 +46,12 @@ public struct ByteWriter: Sendable {
         Swift.withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
+    /// Overwrites four bytes written earlier (a length or checksum known only after the body).
+    public mutating func setUInt32LE(_ value: UInt32, at offset: Int) {
+        precondition(offset >= 0 && offset + 4 <= bytes.count, "BUG: setUInt32LE at \(offset) outside \(bytes.count) bytes")
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self) }
+    }
+
     /// Appends 4 bytes, most significant first (network order, as in some foreign wire formats).
     public mutating func writeUInt32BE(_ value: UInt32) {
         Swift.withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Parses OpenTSDB telnet `put` lines: a fast path for the common shape and a strict path that
 /// reproduces OpenTSDB 2.4's behaviour and error texts exactly.
 ///
@@ -6,30 +10,23 @@
 /// on the same line succeeds with the same metric bytes, tags, timestamp and value bits.
 /// Both are pure functions of their input and safe to call from any thread.
 public enum TelnetPutParser {
-    /// Fast path with OpenTSDB's default tag limit (8).
+    /// The hot path: splits `put <metric> <ts> <value> <tags…>` and parses the timestamp and value,
+    /// without allocating and without checking the metric and tag words.
     ///
-    /// `line` = the whole line (`put metric ts value k=v ...`), without the `\n` / `\r\n`.
+    /// `line` = the whole line, without the `\n` / `\r\n`. Returns nil for any line whose timestamp or value
+    /// is not in the plain form (digits; `-?digits(.digits)?`) or that has no tag section — never an error.
+    /// The metric and tag bytes are returned as ranges unchecked: a caller may only trust them when these
+    /// exact bytes passed `parseStrict` before (the server's per-connection series cache), and must call
+    /// `parseStrict` otherwise. Whenever this returns a value and `parseStrict` accepts the line, both give
+    /// the same timestamp and value; when `parseStrict` refuses it, the reason is the metric or the tags.
     public static func parseFast(_ line: UnsafeRawBufferPointer) -> RawPut? {
-        parseFast(line, maxTags: 8)
-    }
-
-    /// Fast path: ASCII names, digit timestamps (no dots), plain decimal values, single spaces,
-    /// at most `maxTags` distinct keys. Returns nil for anything else — never an error.
-    public static func parseFast(_ line: UnsafeRawBufferPointer, maxTags: Int) -> RawPut? {
         let n = line.count
         guard n >= 13, let base = line.baseAddress else { return nil }
         guard UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)) == 0x2074_7570 else { return nil }  // "put "
-        var i = 4
-        let metricStart = i
-        while i < n {
-            let b = base.load(fromByteOffset: i, as: UInt8.self)
-            if b == 0x20 { break }
-            guard NameValidator.isNameByte(b) else { return nil }
-            i += 1
-        }
-        let metricEnd = i
-        guard metricEnd > metricStart, i < n else { return nil }
-        i += 1
+        guard let metricSpace = memchr(base + 4, 0x20, n - 4) else { return nil }
+        let metricEnd = base.distance(to: UnsafeRawPointer(metricSpace))
+        guard metricEnd > 4 else { return nil }
+        var i = metricEnd + 1
 
         var timestamp: Int64 = 0
         let tsStart = i
@@ -50,100 +47,33 @@ public enum TelnetPutParser {
         i += 1
 
         let valueStart = i
-        var sawDot = false
-        while i < n {
-            let b = base.load(fromByteOffset: i, as: UInt8.self)
-            if b == 0x20 { break }
-            if b == UInt8(ascii: ".") { sawDot = true }
-            i += 1
-        }
-        let valueEnd = i
-        guard valueEnd > valueStart, i < n else { return nil }
-        let value: Double
-        if sawDot {
-            guard let d = DecimalDouble.parsePlain(line, from: valueStart, to: valueEnd) else { return nil }
-            value = d
-        } else {
-            var j = valueStart
-            let negative = base.load(fromByteOffset: j, as: UInt8.self) == UInt8(ascii: "-")
-            if negative { j += 1 }
-            guard valueEnd - j >= 1, valueEnd - j <= 18 else { return nil }
-            var v: Int64 = 0
-            while j < valueEnd {
-                let d = base.load(fromByteOffset: j, as: UInt8.self) &- 48
-                guard d <= 9 else { return nil }
-                v = v &* 10 &+ Int64(d)
-                j += 1
-            }
-            value = Double(negative ? -v : v)
-        }
-        i += 1
-
-        let tagsStart = i
-        guard i < n, maxTags > 0 else { return nil }
-        // Repeated keys are rejected (strict parsing decides between "ignored" and "duplicate tag").
-        // A 64-bit filter over (length, first byte, last byte) makes the common case compare nothing.
-        var seen: UInt64 = 0
-        let capacity = maxTags
-        var count = 0
-        while true {
-            let keyStart = i
-            while i < n {
-                let b = base.load(fromByteOffset: i, as: UInt8.self)
-                if b == UInt8(ascii: "=") { break }
-                guard NameValidator.isNameByte(b) else { return nil }
-                i += 1
-            }
-            let keyLength = i - keyStart
-            guard keyLength > 0, i < n else { return nil }
-            i += 1
-            let tagValueStart = i
-            while i < n {
-                let b = base.load(fromByteOffset: i, as: UInt8.self)
-                if b == 0x20 { break }
-                guard NameValidator.isNameByte(b) else { return nil }
-                i += 1
-            }
-            guard i > tagValueStart, count < capacity else { return nil }
-            let first = Int(base.load(fromByteOffset: keyStart, as: UInt8.self))
-            let last = Int(base.load(fromByteOffset: tagValueStart - 2, as: UInt8.self))
-            let bit = UInt64(1) << UInt64((keyLength &* 7 &+ first &* 3 &+ last) & 63)
-            if seen & bit != 0, hasEarlierKey(base, from: tagsStart, before: keyStart, keyLength: keyLength) { return nil }
-            seen |= bit
-            count += 1
-            if i == n { break }
-            i += 1  // the single space
-            guard i < n else { return nil }
-        }
-        return RawPut(metric: metricStart..<metricEnd, tags: tagsStart..<n, timestampMs: timestampMs, value: value)
+        guard i < n, let valueSpace = memchr(base + i, 0x20, n - i) else { return nil }
+        let valueEnd = base.distance(to: UnsafeRawPointer(valueSpace))
+        guard valueEnd > valueStart, let value = parseValue(base, from: valueStart, to: valueEnd) else { return nil }
+        let tagsStart = valueEnd + 1
+        guard tagsStart < n, base.load(fromByteOffset: tagsStart, as: UInt8.self) != 0x20 else { return nil }
+        return RawPut(metric: 4..<metricEnd, tags: tagsStart..<n, timestampMs: timestampMs, value: value)
     }
 
-    /// True if a tag word between `start` and `keyStart` has the same key as the one at `keyStart`.
-    private static func hasEarlierKey(_ base: UnsafeRawPointer, from start: Int, before keyStart: Int, keyLength: Int) -> Bool {
-        var wordStart = start
-        while wordStart < keyStart {
-            var j = wordStart
-            while base.load(fromByteOffset: j, as: UInt8.self) != UInt8(ascii: "=") { j += 1 }
-            if j - wordStart == keyLength, equalBytes(base + wordStart, base + keyStart, keyLength) { return true }
-            while base.load(fromByteOffset: j, as: UInt8.self) != 0x20 { j += 1 }
-            wordStart = j + 1
-        }
-        return false
-    }
-
+    /// An integer (OpenTSDB's parseLong, up to 18 digits) or a plain decimal, correctly rounded.
     @inline(__always)
-    static func equalBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
-        var k = 0
-        while k + 8 <= count {
-            if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
-                return false
+    private static func parseValue(_ base: UnsafeRawPointer, from start: Int, to end: Int) -> Double? {
+        var j = start
+        let negative = base.load(fromByteOffset: j, as: UInt8.self) == UInt8(ascii: "-")
+        if negative { j += 1 }
+        guard end - j >= 1, end - j <= 18 else {
+            return DecimalDouble.parsePlain(UnsafeRawBufferPointer(start: base, count: end), from: start, to: end)
+        }
+        var v: Int64 = 0
+        while j < end {
+            let d = base.load(fromByteOffset: j, as: UInt8.self) &- 48
+            guard d <= 9 else {
+                // Not an integer: a plain decimal or nothing the fast path takes.
+                return DecimalDouble.parsePlain(UnsafeRawBufferPointer(start: base, count: end), from: start, to: end)
             }
-            k += 8
+            v = v &* 10 &+ Int64(d)
+            j += 1
         }
-        while k < count {
-            if a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
-            k += 1
-        }
-        return true
+        return Double(negative ? -v : v)
     }
 }

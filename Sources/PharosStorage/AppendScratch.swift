@@ -6,7 +6,6 @@ import PharosCore
 /// Owned by one connection (one thread at a time); never shared.
 public struct AppendScratch: Sendable {
     var record = ByteWriter()
-    var payload = ByteWriter()
     var windowStarts: [Int64] = []
     var windows: [HeadWindow] = []
 

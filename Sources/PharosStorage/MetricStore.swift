@@ -65,8 +65,7 @@ public final class MetricStore: Sendable {
     public func resolve(_ key: SeriesKey) throws(StorageError) -> SeriesRef {
         let (id, created) = try registry.resolve(key) { (id, key) throws(StorageError) in
             var record = ByteWriter()
-            var scratch = ByteWriter()
-            WALRecord.encodeSeries([(id, key.description)], into: &record, scratch: &scratch)
+            WALRecord.encodeSeries([(id, key.description)], into: &record)
             _ = try record.withUnsafeBytes { raw in Result { () throws(StorageError) in try wal.append(raw, windows: EmptyCollection()) } }.get()
         }
         if created { stats.seriesCreated.add(1) }
@@ -79,7 +78,7 @@ public final class MetricStore: Sendable {
     public func append(_ batch: SampleBatch, scratch: inout AppendScratch) throws(StorageError) -> UInt64 {
         guard !batch.isEmpty else { return 0 }
         scratch.record.removeAll(keepingCapacity: true)
-        WALRecord.encodeSamples(batch, into: &scratch.record, scratch: &scratch.payload)
+        WALRecord.encodeSamples(batch, into: &scratch.record)
         head.windowStarts(of: batch, into: &scratch.windowStarts)
         let starts = scratch.windowStarts
         let sequence = try gate.shared { () throws(StorageError) -> UInt64 in

@@ -51,17 +51,26 @@ import Testing
             let bytes = Array(line.utf8)
             guard let raw = bytes.withUnsafeBytes({ TelnetPutParser.parseFast($0) }) else { continue }
             fastAnswered += 1
-            guard case .success(let (key, p)) = strict(line) else {
-                Issue.record("fast accepted but strict rejected: \(line)")
+            let key: SeriesKey
+            let p: DataPoint
+            switch strict(line) {
+            case .failure(let error):
+                // Only the series may be what strict parsing refuses; the number checks agreed.
+                #expect(error.kind == .illegalArgument, "\(line): \(error.telnetLine)")
+                let seriesErrors = ["invalid tag", "duplicate tag", "Need at least one tag", "Too many tags", "Invalid metric name",
+                    "Invalid tag name", "Invalid tag value", "empty metric name"]
+                #expect(seriesErrors.contains { error.message.hasPrefix($0) }, "\(line): \(error.telnetLine)")
                 continue
+            case .success(let result):
+                (key, p) = result
             }
             #expect(String(decoding: bytes[raw.metric], as: UTF8.self) == key.metric, "\(line)")
-            var tags: [PharosCore.Tag] = []
-            for word in String(decoding: bytes[raw.tags], as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false) {
+            var tags: [String: String] = [:]
+            for word in String(decoding: bytes[raw.tags], as: UTF8.self).split(separator: " ") {
                 let parts = word.split(separator: "=", omittingEmptySubsequences: false)
-                tags.append(PharosCore.Tag(key: String(parts[0]), value: String(parts[1])))
+                tags[String(parts[0])] = String(parts[1])
             }
-            #expect(tags.sorted() == key.tags, "\(line)")
+            #expect(tags.map { PharosCore.Tag(key: $0.key, value: $0.value) }.sorted() == key.tags, "\(line)")
             #expect(raw.timestampMs == p.timestampMs, "\(line)")
             #expect(raw.value.bitPattern == p.value.bitPattern, "\(line)")
         }

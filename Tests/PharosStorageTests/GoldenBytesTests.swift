@@ -42,15 +42,13 @@ import Testing
 
     @Test func samplesRecord() {
         var writer = ByteWriter()
-        var scratch = ByteWriter()
-        WALRecord.encodeSamples(Self.goldenBatch(), into: &writer, scratch: &scratch)
+        WALRecord.encodeSamples(Self.goldenBatch(), into: &writer)
         #expect(hex(writer.bytes) == Self.samplesRecord)
     }
 
     @Test func seriesRecord() {
         var writer = ByteWriter()
-        var scratch = ByteWriter()
-        WALRecord.encodeSeries([(7, "cpu{host=a}")], into: &writer, scratch: &scratch)
+        WALRecord.encodeSeries([(7, "cpu{host=a}")], into: &writer)
         #expect(hex(writer.bytes) == Self.seriesRecord)
     }
 

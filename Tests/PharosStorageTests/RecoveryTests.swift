@@ -148,8 +148,7 @@ import Testing
         batch.append(series: ref, timestampMs: day0 + hourMs, value: 7)
         // MetricStore.append, split where another thread's flush can run: first the WAL part ...
         var record = ByteWriter()
-        var scratch = ByteWriter()
-        WALRecord.encodeSamples(batch, into: &record, scratch: &scratch)
+        WALRecord.encodeSamples(batch, into: &record)
         var starts: [Int64] = []
         store.head.windowStarts(of: batch, into: &starts)
         // Both halves run under the append gate, as MetricStore.append runs them; a flush started in between

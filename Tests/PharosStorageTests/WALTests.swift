@@ -18,8 +18,7 @@ import Testing
 
     static func frame(_ payload: [UInt8], type: WALRecordType = .samples) -> [UInt8] {
         var writer = ByteWriter()
-        var scratch = ByteWriter()
-        WALRecord.frame(type, into: &writer, scratch: &scratch) { $0.writeBytes(payload) }
+        WALRecord.frame(type, into: &writer) { $0.writeBytes(payload) }
         return writer.bytes
     }
 

@@ -103,7 +103,7 @@ final class TelnetHandler: ChannelInboundHandler {
     @inline(__always)
     private func handleLine(_ line: UnsafeRawBufferPointer, context: ChannelHandlerContext) {
         if line.count > 4 && line[0] == 0x70 && line[1] == 0x75 && line[2] == 0x74 && line[3] == 0x20 {  // "put "
-            if let raw = TelnetPutParser.parseFast(line, maxTags: limits.maxTags) {
+            if let raw = TelnetPutParser.parseFast(line) {
                 let metric = UnsafeRawBufferPointer(rebasing: line[raw.metric])
                 let tags = UnsafeRawBufferPointer(rebasing: line[raw.tags])
                 let hash = SeriesRefCache.hash(metric: metric, tags: tags)

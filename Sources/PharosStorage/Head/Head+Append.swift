@@ -12,26 +12,26 @@ extension Head {
             let t = batch.timestamps[i]
             let v = batch.values[i]
             if t > maxT { maxT = t }
-            guard let series = registry.table[id] else { continue }
-            applied += 1
             let start = windowStart(t)
-            var window = Self.find(start, in: resolved) ?? { () -> HeadWindow in
-                let opened = openWindow(start: start)
-                resolved.append(opened)
-                return opened
-            }()
-            while true {
-                let appended = stripes[Int(id) % Self.stripeCount].withLock { _ -> Bool in
-                    if window.isSealing { return false }
-                    let slot = series.slot(for: window)
-                    series.windows[slot].append(timestampMs: t, value: v, chunkPoints: chunkPoints)
-                    return true
+            let done = registry.table.withSeries(id) { series -> Bool in
+                while true {
+                    unowned(unsafe) let window = Self.find(start, in: resolved) ?? { () -> HeadWindow in
+                        let opened = openWindow(start: start)
+                        resolved.append(opened)
+                        return opened
+                    }()
+                    let appended = series.lock.withLock { _ -> Bool in
+                        if window.isSealing { return false }
+                        let slot = series.slot(for: window)
+                        series.windows[slot].append(timestampMs: t, value: v, chunkPoints: chunkPoints)
+                        return true
+                    }
+                    if appended { return true }
+                    // Sealing began: the next generation of this window takes the point.
+                    resolved.removeAll { $0.isSealing }
                 }
-                if appended { break }
-                resolved.removeAll { $0 === window }
-                window = openWindow(start: start)
-                resolved.append(window)
             }
+            if done == true { applied += 1 }
         }
         pointsInHead.wrappingAdd(applied, ordering: .relaxed)
         var current = maxTimestampMs.load(ordering: .relaxed)

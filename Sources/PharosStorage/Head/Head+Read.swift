@@ -4,7 +4,7 @@ extension Head {
     /// Whether series `id` has head data overlapping the range; cheap (no decoding).
     func hasData(for id: UInt32, startMs: Int64, endMs: Int64) -> Bool {
         guard let series = registry.table[id] else { return false }
-        return stripes[Int(id) % Self.stripeCount].withLock { _ in
+        return series.lock.withLock { _ in
             series.windows.contains { $0.window.endMs > startMs && $0.window.startMs <= endMs }
         }
     }
@@ -12,7 +12,7 @@ extension Head {
     /// The head's points of series `id`, each window's run in generation order so later writes win.
     func runs(of id: UInt32, startMs: Int64, endMs: Int64) throws -> [PointSeries] {
         guard let series = registry.table[id] else { return [] }
-        let copies = stripes[Int(id) % Self.stripeCount].withLock { _ in
+        let copies = series.lock.withLock { _ in
             series.windows.filter { $0.window.endMs > startMs && $0.window.startMs <= endMs }
         }
         var runs: [PointSeries] = []

@@ -3,14 +3,12 @@ import PharosCore
 
 /// The in-memory part of the store: every series' points that are not in a sealed partition yet.
 ///
-/// Thread-safe. Appenders lock one of `stripeCount` stripes per point (chosen by series id), never a global
+/// Thread-safe. Appenders lock the series they write (each `MemSeries` has its own lock), never a global
 /// lock; the window map has its own lock, taken once per batch. See `Head+Append.swift`, `Head+Read.swift`.
 final class Head: Sendable {
-    static let stripeCount = 64
 
     let options: StorageOptions
     let registry: SeriesRegistry
-    let stripes: [StripeLock]
     let windows = Mutex<WindowMap>(WindowMap())
     let maxTimestampMs = Atomic<Int64>(Int64.min)
     let pointsInHead = Atomic<Int64>(0)
@@ -28,7 +26,6 @@ final class Head: Sendable {
     init(options: StorageOptions, registry: SeriesRegistry) {
         self.options = options
         self.registry = registry
-        self.stripes = (0..<Self.stripeCount).map { _ in StripeLock() }
     }
 
     @inline(__always)
@@ -89,7 +86,7 @@ final class Head: Sendable {
         var removed: Int64 = 0
         for id in window.memberIDs {
             guard let series = registry.table[id] else { continue }
-            stripes[Int(id) % Self.stripeCount].withLock { _ in
+            series.lock.withLock { _ in
                 if let index = series.windows.firstIndex(where: { $0.window === window }) {
                     removed += Int64(series.windows[index].pointCount)
                     series.windows.remove(at: index)
@@ -104,7 +101,7 @@ final class Head: Sendable {
     func frozenContents(of window: HeadWindow) -> [(UInt32, SeriesWindow)] {
         window.memberIDs.sorted().compactMap { id -> (UInt32, SeriesWindow)? in
             guard let series = registry.table[id] else { return nil }
-            return stripes[Int(id) % Self.stripeCount].withLock { _ in
+            return series.lock.withLock { _ in
                 series.windows.first { $0.window === window }.map { (id, $0) }
             }
         }

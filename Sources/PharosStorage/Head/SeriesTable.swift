@@ -31,6 +31,18 @@ final class SeriesTable: @unchecked Sendable {
         return page[Int(id) & (Self.pageSize - 1)]
     }
 
+    /// Runs `body` with the series without retaining it: the table never removes a series, so the
+    /// reference stays valid. For the per-point append path, where refcounting showed in profiles.
+    @inline(__always)
+    func withSeries<T>(_ id: UInt32, _ body: (MemSeries) -> T) -> T? {
+        guard let page = pages[Int(id) >> Self.pageBits] else { return nil }
+        let slot = page + (Int(id) & (Self.pageSize - 1))
+        return slot.withMemoryRebound(to: Unmanaged<MemSeries>?.self, capacity: 1) { pointer in
+            guard let unmanaged = pointer.pointee else { return nil }
+            return unmanaged._withUnsafeGuaranteedRef { body($0) }
+        }
+    }
+
     deinit {
         for index in 0..<Self.maxPages {
             if let page = pages[index] {

@@ -4,7 +4,7 @@ import PharosCore
 /// The points of one series inside one head window: encoded chunks, an in-order tail not yet encoded,
 /// and points that arrived out of order (merged, last write wins, when read or sealed).
 ///
-/// A value type owned by `MemSeries` and only touched under that series' stripe lock; readers copy it
+/// A value type owned by `MemSeries` and only touched under that series' lock; readers copy it
 /// (its arrays are copy-on-write, so a copy is cheap).
 struct SeriesWindow: Sendable {
     let window: HeadWindow

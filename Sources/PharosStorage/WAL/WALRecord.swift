@@ -14,20 +14,22 @@ enum WALRecordType: UInt8 {
 enum WALRecord {
     static let headerBytes = 9
 
-    /// Appends a framed record: header, then the payload that `body` writes into `scratch`.
-    static func frame(_ type: WALRecordType, into writer: inout ByteWriter, scratch: inout ByteWriter, body: (inout ByteWriter) -> Void) {
-        scratch.removeAll(keepingCapacity: true)
-        scratch.writeUInt8(type.rawValue)
-        body(&scratch)
-        scratch.withUnsafeBytes { typeAndPayload in
-            writer.writeUInt32LE(UInt32(typeAndPayload.count - 1))
-            writer.writeUInt32LE(CRC32C.checksum(typeAndPayload))
-            writer.writeBytes(typeAndPayload)
-        }
+    /// Appends a framed record: a header whose length and checksum are filled in once `body` has written
+    /// the payload in place (no copy of the payload).
+    static func frame(_ type: WALRecordType, into writer: inout ByteWriter, body: (inout ByteWriter) -> Void) {
+        let start = writer.count
+        writer.writeUInt32LE(0)
+        writer.writeUInt32LE(0)
+        writer.writeUInt8(type.rawValue)
+        body(&writer)
+        let end = writer.count
+        writer.setUInt32LE(UInt32(end - start - headerBytes), at: start)
+        let crc = writer.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[(start + 8)..<end])) }
+        writer.setUInt32LE(crc, at: start + 4)
     }
 
-    static func encodeSeries(_ series: [(id: UInt32, key: String)], into writer: inout ByteWriter, scratch: inout ByteWriter) {
-        frame(.series, into: &writer, scratch: &scratch) { w in
+    static func encodeSeries(_ series: [(id: UInt32, key: String)], into writer: inout ByteWriter) {
+        frame(.series, into: &writer) { w in
             w.writeVarint(UInt64(series.count))
             for entry in series {
                 w.writeVarint(UInt64(entry.id))
@@ -40,8 +42,8 @@ enum WALRecord {
         }
     }
 
-    static func encodeSamples(_ batch: SampleBatch, into writer: inout ByteWriter, scratch: inout ByteWriter) {
-        frame(.samples, into: &writer, scratch: &scratch) { w in
+    static func encodeSamples(_ batch: SampleBatch, into writer: inout ByteWriter) {
+        frame(.samples, into: &writer) { w in
             let count = batch.count
             w.writeVarint(UInt64(count))
             let base = count > 0 ? batch.timestamps[0] : 0
