@@ -20,6 +20,27 @@ struct OpenTSDBWriteEndToEndTests {
         #expect(series[0]["1700000990"] == 24.75)
     }
 
+    @Test func linesSplitAcrossReadsAreReassembled() throws {
+        let daemon = try DaemonProcess()
+        let connection = try TestConnection(port: daemon.openTSDBPort)
+        var text = ""
+        for i in 0..<300 { text += "put split.metric \(1_700_000_000 + i) \(i) host=h\(i % 3)\r\n" }
+        text += "version\n"
+        let bytes = Array(text.utf8)
+        var offset = 0
+        var size = 1
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + size)
+            try connection.send(Array(bytes[offset..<end]))
+            offset = end
+            size = size % 97 + 1  // 1, 2, … 97 bytes: every split position inside a line occurs
+        }
+        #expect(connection.readLines(2).count == 2)
+        #expect(try TestQuery.count(port: daemon.httpPort, metric: "split.metric", start: 1_700_000_000, end: 1_700_000_300) == 300)
+        let series = try TestQuery.dps(port: daemon.httpPort, metric: "split.metric", start: 1_700_000_000, end: 1_700_000_300, tags: ["host": "h1"])
+        #expect(series.first?["1700000298"] == 298)
+    }
+
     @Test func telnetErrorsAreOpenTSDBLinesAndTheConnectionStaysOpen() throws {
         let daemon = try DaemonProcess()
         let connection = try TestConnection(port: daemon.openTSDBPort)

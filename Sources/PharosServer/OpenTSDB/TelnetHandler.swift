@@ -49,15 +49,25 @@ final class TelnetHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         if pending.readableBytes > 0 {
-            pending.writeBuffer(&buffer)
+            // Complete the line left over from the last read with this read's first line only, so the bulk
+            // of the buffer is parsed where it lies instead of being copied.
+            let newline = buffer.withUnsafeReadableBytes { raw in raw.firstIndex(of: 0x0A) }
+            guard let newline else {
+                pending.writeBuffer(&buffer)
+                let consumed = pending.withUnsafeReadableBytes { process($0, context: context) }
+                pending.moveReaderIndex(forwardBy: consumed)
+                pending.discardReadBytes()
+                return
+            }
+            var head = buffer.readSlice(length: newline + 1)!
+            pending.writeBuffer(&head)
             let consumed = pending.withUnsafeReadableBytes { process($0, context: context) }
             pending.moveReaderIndex(forwardBy: consumed)
             pending.discardReadBytes()
-        } else {
-            let consumed = buffer.withUnsafeReadableBytes { process($0, context: context) }
-            buffer.moveReaderIndex(forwardBy: consumed)
-            if buffer.readableBytes > 0 { pending.writeBuffer(&buffer) }
         }
+        let consumed = buffer.withUnsafeReadableBytes { process($0, context: context) }
+        buffer.moveReaderIndex(forwardBy: consumed)
+        if buffer.readableBytes > 0 { pending.writeBuffer(&buffer) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
