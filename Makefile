@@ -26,7 +26,7 @@ serve: release
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	$(SWIFT) test --skip-build
 
 # The side-by-side ingest benchmark against VictoriaMetrics (see ../shared/bench/README.md).
 bench: release

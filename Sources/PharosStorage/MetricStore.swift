@@ -120,16 +120,25 @@ public final class MetricStore: Sendable {
 
     private func runMaintenance() {
         defer { maintenanceDone.store(true, ordering: .releasing) }
-        var ticks = 0
+        var lastFull = ContinuousClock.now
+        var sealedUpTo = Int64.min
         while !stopping.load(ordering: .acquiring) {
-            usleep(100_000)
-            ticks += 1
-            if ticks % 10 != 0 { continue }
+            usleep(20_000)
+            // Seal as soon as the newest timestamp leaves a window behind, so a fast load does not pile
+            // up open windows in memory; compaction and retention run once a second.
+            let maxT = head.maxTimestampMs.load(ordering: .relaxed)
+            let due = maxT != Int64.min && head.windowStart(maxT - options.outOfOrderWindowMs) > sealedUpTo
+            let full = lastFull.duration(to: .now) >= .seconds(1)
+            guard due || full else { continue }
+            if due { sealedUpTo = head.windowStart(maxT - options.outOfOrderWindowMs) }
+            if full { lastFull = .now }
             maintenance.withLock { _ in
                 do {
                     try sealDue(everything: false)
-                    try compact(force: false)
-                    try applyRetention()
+                    if full {
+                        try compact(force: false)
+                        try applyRetention()
+                    }
                 } catch {
                     stats.maintenanceErrors.add(1)
                     logger.error("maintenance failed; will retry", metadata: ["error": "\(error)"])

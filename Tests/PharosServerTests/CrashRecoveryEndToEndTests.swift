@@ -76,3 +76,43 @@ struct CrashRecoveryEndToEndTests {
         }
     }
 }
+
+/// The other durability paths: SIGTERM shuts down gracefully, `--fsync always` and `?sync` answer after
+/// an fsync covers the write.
+@Suite(.serialized)
+struct DurabilityModesEndToEndTests {
+    @Test func sigtermShutsDownGracefullyAndKeepsEverything() throws {
+        let daemon = try DaemonProcess()
+        let telnet = try TestConnection(port: daemon.openTSDBPort)
+        try telnet.send("put graceful 1700000000 1 host=a\nput graceful 1700000010 2 host=a\nversion\n")
+        #expect(telnet.readLines(2).count == 2)
+        let process = try #require(daemon.process)
+        daemon.stop()
+        #expect(process.terminationStatus == 0)
+        #expect(daemon.log.contains("pharos stopped"))
+        try daemon.start()
+        let series = try TestQuery.dps(port: daemon.httpPort, metric: "graceful", start: 1_700_000_000, end: 1_700_000_100)
+        #expect(series == [["1700000000": 1, "1700000010": 2]])
+    }
+
+    @Test func fsyncAlwaysAndSyncFlagAnswerAfterAnFsync() throws {
+        let daemon = try DaemonProcess(arguments: ["--fsync", "always"])
+        let before = try fsyncs(daemon.httpPort)
+        #expect(try TestHTTP.post(daemon.httpPort, "/api/put", json: #"{"metric":"dur","timestamp":1700000000,"value":1,"tags":{"h":"a"}}"#).status == 204)
+        let telnet = try TestConnection(port: daemon.openTSDBPort)
+        try telnet.send("put dur 1700000010 2 h=a\nversion\n")
+        #expect(telnet.readLines(2).count == 2)
+        #expect(try fsyncs(daemon.httpPort) >= before + 2)
+
+        let interval = try DaemonProcess(arguments: ["--fsync", "interval", "--fsync-interval-ms", "60000"])
+        let start = try fsyncs(interval.httpPort)
+        #expect(try TestHTTP.post(interval.httpPort, "/api/put?sync", json: #"{"metric":"dur","timestamp":1700000000,"value":1,"tags":{"h":"a"}}"#).status == 204)
+        #expect(try fsyncs(interval.httpPort) == start + 1, "?sync forces one fsync even with a one-minute interval")
+    }
+
+    private func fsyncs(_ port: Int) throws -> Int {
+        let text = try TestHTTP.get(port, "/metrics").text
+        let line = text.split(separator: "\n").first { $0.hasPrefix("pharos_wal_fsyncs_total ") }
+        return Int(line?.split(separator: " ").last ?? "") ?? -1
+    }
+}

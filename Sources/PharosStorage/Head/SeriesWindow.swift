@@ -45,8 +45,10 @@ struct SeriesWindow: Sendable {
         }
         chunkCount += 1
         encodedPoints += tailTimestamps.count
-        tailTimestamps.removeAll(keepingCapacity: true)
-        tailValues.removeAll(keepingCapacity: true)
+        // Give the buffers back: a window rarely fills a second chunk, and thousands of series × windows
+        // of kept capacity were most of the head's memory.
+        tailTimestamps = []
+        tailValues = []
     }
 
     /// All points in time order, duplicates resolved (the later arrival wins).
