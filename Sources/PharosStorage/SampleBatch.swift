@@ -30,4 +30,16 @@ public struct SampleBatch: Sendable {
 public struct SeriesRef: Hashable, Sendable {
     public let id: UInt32
     public init(id: UInt32) { self.id = id }
+
+    /// OpenTSDB's TSUID for this series: stable for its life (ids are never reused), 12 upper-case hex digits.
+    public var tsuid: String {
+        let hex = String(id, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 12 - hex.count)) + hex
+    }
+
+    /// The series a TSUID names, if it is one this store hands out.
+    public init?(tsuid: String) {
+        guard tsuid.count == 12, let id = UInt32(tsuid, radix: 16) else { return nil }
+        self.id = id
+    }
 }
