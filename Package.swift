@@ -61,6 +61,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "PharosCodecTests", dependencies: ["PharosCodec", "PharosCore"], swiftSettings: strictSettings),
+        .testTarget(name: "PharosQueryTests", dependencies: ["PharosQuery", "PharosStorage", "PharosCore"], swiftSettings: strictSettings),
         .testTarget(name: "PharosIngestTests", dependencies: ["PharosIngest", "PharosCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "PharosStorageTests", dependencies: ["PharosStorage", "PharosCodec", "PharosCore"], swiftSettings: strictSettings),
