@@ -44,10 +44,7 @@ extension MetricStore {
             guard !merged.isEmpty else { continue }
             var chunks = ByteWriter()
             ChunkBuilder.encode(merged, into: &chunks)
-            series.append(
-                .init(
-                    seriesID: id, chunks: chunks.bytes, minTimestampMs: merged.timestamps.first!,
-                    maxTimestampMs: merged.timestamps.last!, pointCount: merged.count))
+            series.append(Self.seriesChunks(id: id, chunks: chunks.bytes, points: merged))
             points += merged.count
         }
         try writePartition(startMs: startMs, endMs: endMs, series: series, pointCount: points, replacing: inputs)
@@ -66,7 +63,7 @@ extension MetricStore {
         try catalog.removePartitions(expired.map(\.id))
         let gone = Set(expired.map(\.id))
         partitions.withLock { $0.removeAll { gone.contains($0.id) } }
-        for partition in expired { try? FileIO.remove(partition.path) }
+        for partition in expired { removeFiles(of: partition) }
         logger.info("retention removed partitions", metadata: ["count": "\(expired.count)"])
     }
 

@@ -19,8 +19,12 @@ extension MetricStore {
         var known = Set<String>()
         for (record, entries) in try catalog.loadPartitions() {
             known.insert(record.fileName)
+            known.insert(String(layout.rollupPath(record.fileName).split(separator: "/").last!))
             do {
-                loaded.append(try Partition(record: record, path: layout.partitionPath(record.fileName), entries: entries))
+                loaded.append(
+                    try Partition(
+                        record: record, path: layout.partitionPath(record.fileName), rollupPath: layout.rollupPath(record.fileName),
+                        entries: entries))
             } catch {
                 logger.error(
                     "partition listed in the catalog cannot be opened; its data is not served",

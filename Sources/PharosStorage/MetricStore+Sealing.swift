@@ -55,26 +55,22 @@ extension MetricStore {
         for (id, content) in members {
             var content = content
             guard content.pointCount > 0 else { continue }
-            if content.outOfOrder.isEmpty {
-                content.encodeTail()
-                series.append(
-                    .init(
-                        seriesID: id, chunks: content.chunks.bytes, minTimestampMs: content.firstTimestampMs,
-                        maxTimestampMs: content.lastTimestampMs, pointCount: content.encodedPoints))
-                points += content.encodedPoints
-            } else {
-                var merged = PointSeries()
-                do { try content.points(into: &merged) } catch {
-                    throw StorageError(.corrupt, "head chunk of series \(id) does not decode while sealing: \(error)")
-                }
-                var chunks = ByteWriter()
-                ChunkBuilder.encode(merged, into: &chunks)
-                series.append(
-                    .init(
-                        seriesID: id, chunks: chunks.bytes, minTimestampMs: merged.timestamps.first!,
-                        maxTimestampMs: merged.timestamps.last!, pointCount: merged.count))
-                points += merged.count
+            var merged = PointSeries()
+            do { try content.points(into: &merged) } catch {
+                throw StorageError(.corrupt, "head chunk of series \(id) does not decode while sealing: \(error)")
             }
+            let chunks: [UInt8]
+            if content.outOfOrder.isEmpty {
+                // In-order data: the head's encoded chunks go to disk as they are.
+                content.encodeTail()
+                chunks = content.chunks.bytes
+            } else {
+                var writer = ByteWriter()
+                ChunkBuilder.encode(merged, into: &writer)
+                chunks = writer.bytes
+            }
+            series.append(Self.seriesChunks(id: id, chunks: chunks, points: merged))
+            points += merged.count
         }
         if !series.isEmpty {
             try writePartition(
@@ -98,7 +94,13 @@ extension MetricStore {
         let fileName = layout.partitionFileName(startMs: startMs, id: id)
         let path = layout.partitionPath(fileName)
         let writer = PartitionWriter(path: path, startMs: startMs, endMs: endMs)
-        let (entries, bytes) = try writer.write(series)
+        let rollupPath = layout.rollupPath(fileName)
+        try RollupFile.write(path: rollupPath, series: series.map { ($0.seriesID, $0.rollups) })
+        let (entries, bytes): ([PartitionIndexEntry], Int64)
+        do { (entries, bytes) = try writer.write(series) } catch {
+            try? FileIO.remove(rollupPath)
+            throw error
+        }
         let record = Catalog.PartitionRecord(
             id: id, startMs: startMs, endMs: endMs, fileName: fileName, seriesCount: series.count, pointCount: Int64(pointCount),
             byteSize: bytes)
@@ -106,15 +108,30 @@ extension MetricStore {
             try catalog.commitPartition(record, entries: entries, replacing: replacing.map(\.id), sealedMark: sealedMark)
         } catch {
             try? FileIO.remove(path)
+            try? FileIO.remove(rollupPath)
             throw error
         }
-        let partition = try Partition(record: record, path: path, entries: entries)
+        let partition = try Partition(record: record, path: path, rollupPath: rollupPath, entries: entries)
         let replaced = Set(replacing.map(\.id))
         partitions.withLock { list in
             list.removeAll { replaced.contains($0.id) }
             list.append(partition)
             list.sort { $0.id < $1.id }
         }
-        for old in replacing { try? FileIO.remove(old.path) }
+        for old in replacing { removeFiles(of: old) }
+    }
+
+    func removeFiles(of partition: Partition) {
+        try? FileIO.remove(partition.path)
+        if let rollups = partition.rollups { try? FileIO.remove(rollups.path) }
+    }
+
+    /// One series' entry for a partition: its chunks, bounds and rollups.
+    static func seriesChunks(id: UInt32, chunks: [UInt8], points: PointSeries) -> PartitionWriter.SeriesChunks {
+        var rollups = ByteWriter()
+        RollupBuilder.encode(RollupBuckets.intervalsMs.map { RollupBuilder.aggregate(points, intervalMs: $0) }, into: &rollups)
+        return PartitionWriter.SeriesChunks(
+            seriesID: id, chunks: chunks, minTimestampMs: points.timestamps.first!, maxTimestampMs: points.timestamps.last!,
+            pointCount: points.count, rollups: rollups.bytes)
     }
 }

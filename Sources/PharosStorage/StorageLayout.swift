@@ -24,6 +24,11 @@ struct StorageLayout: Sendable {
 
     func partitionPath(_ fileName: String) -> String { metricsDirectory + "/" + fileName }
 
+    /// `pSTART-ID.part` → `metrics/pSTART-ID.rollup`, the partition's pre-aggregates.
+    func rollupPath(_ fileName: String) -> String {
+        metricsDirectory + "/" + (fileName.hasSuffix(".part") ? String(fileName.dropLast(5)) : fileName) + ".rollup"
+    }
+
     static func padded(_ value: UInt64, width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits

@@ -31,7 +31,7 @@ import Testing
         try store.sealNow()
         let inputs = store.partitionSnapshot
         #expect(inputs.map(\.id) == [1, 2, 3, 4, 5])
-        let inputFiles = fileNames(dir.path + "/metrics")
+        let inputFiles = partitionFileNames(dir.path + "/metrics")
         #expect(inputFiles.count == 5)
 
         try store.compactNow()
@@ -42,7 +42,7 @@ import Testing
         #expect(merged.id == 6)
         #expect(merged.id > inputs.map(\.id).max()!)
         #expect(merged.startMs == day0 && merged.endMs == day0 + dayMs)
-        #expect(fileNames(dir.path + "/metrics") == ["p1699920000000-00000006.part"])
+        #expect(partitionFileNames(dir.path + "/metrics") == ["p1699920000000-00000006.part"])
         #expect(try store.catalog.loadPartitions().map { $0.0.id } == [6])
         #expect(merged.record.pointCount == Int64(model.pointCount))
         #expect(merged.entries.count == 4)
@@ -152,7 +152,7 @@ import Testing
         #expect(store.partitionCount == 2)
         #expect(store.partitionSnapshot.allSatisfy { $0.endMs > now - 10 * dayMs })
         for partition in doomed { #expect(!FileManager.default.fileExists(atPath: partition.path)) }
-        #expect(fileNames(dir.path + "/metrics").count == 2)
+        #expect(partitionFileNames(dir.path + "/metrics").count == 2)
         let rows = try store.catalog.loadPartitions()
         #expect(Set(rows.map { $0.0.id }) == Set(store.partitionSnapshot.map(\.id)))
         #expect(rows.allSatisfy { !doomed.map(\.id).contains($0.0.id) })

@@ -114,7 +114,7 @@ import Testing
         let log = LogCapture()
         let store = try openStore(testOptions(dir.path), log)
         defer { store.close() }
-        #expect(fileNames(metrics) == [fixture.big.fileName, fixture.small.fileName].sorted())
+        #expect(partitionFileNames(metrics) == [fixture.big.fileName, fixture.small.fileName].sorted())
         #expect(log.count("removing a partition file the catalog does not list") == 2)
         #expect(store.partitionCount == 2)
         for ref in fixture.refs { expectSame(try store.readAll(ref), fixture.model.expected(ref), "series \(ref.id)") }

@@ -50,7 +50,7 @@ import Testing
         #expect(store.partitionCount == 1)
         #expect(store.stats.partitionsSealed.value == 3)
         #expect(store.stats.compactions.value == 1)
-        #expect(fileNames(dir.path + "/metrics") == ["p1699920000000-00000004.part"])
+        #expect(partitionFileNames(dir.path + "/metrics") == ["p1699920000000-00000004.part"])
         // Only the new current WAL segment remains, holding just its header.
         let current = store.wal.currentSegment
         #expect(store.walSegmentCount == 1)
@@ -92,7 +92,7 @@ import Testing
         try store.sealNow()
         #expect(store.pointsInHead == 0)
         #expect(
-            fileNames(dir.path + "/metrics") == [
+            partitionFileNames(dir.path + "/metrics") == [
                 "p1699920000000-00000001.part", "p1699927200000-00000002.part", "p1699934400000-00000003.part",
             ])
         #expect(store.partitionSnapshot.map(\.id) == [1, 2, 3])

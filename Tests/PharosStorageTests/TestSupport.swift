@@ -211,3 +211,8 @@ func fileSize(_ path: String) -> Int {
 func hex(_ bytes: [UInt8]) -> String {
     bytes.map { String(format: "%02x", $0) }.joined()
 }
+
+/// The partition files of a metrics directory (`.part`); each has a `.rollup` beside it, checked in RollupTests.
+func partitionFileNames(_ path: String) -> [String] {
+    fileNames(path).filter { $0.hasSuffix(".part") }
+}

@@ -75,6 +75,25 @@ final class Catalog: Sendable {
                         offset INTEGER NOT NULL);
                     """)
         }
+        migrator.registerMigration("v3-annotations") { db in
+            // OpenTSDB annotations keyed by (tsuid, startTime as given); '' is a global annotation. startMs and
+            // endMs (at least startMs) are the span in milliseconds, for range reads (see Catalog+Annotations.swift).
+            try db.execute(
+                sql: """
+                    CREATE TABLE annotation (
+                        tsuid TEXT NOT NULL,
+                        startTime INTEGER NOT NULL,
+                        startMs INTEGER NOT NULL,
+                        endMs INTEGER NOT NULL,
+                        endTime INTEGER NOT NULL,
+                        description TEXT NOT NULL,
+                        notes TEXT NOT NULL,
+                        custom TEXT,
+                        PRIMARY KEY (tsuid, startTime)) WITHOUT ROWID;
+                    CREATE INDEX annotationBySeriesTime ON annotation(tsuid, startMs);
+                    CREATE INDEX annotationByTime ON annotation(startMs);
+                    """)
+        }
         return migrator
     }
 

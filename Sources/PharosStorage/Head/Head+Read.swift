@@ -24,3 +24,11 @@ extension Head {
         return runs
     }
 }
+
+extension Head {
+    /// The time spans of the head windows that hold data of series `id`.
+    func windowRanges(of id: UInt32) -> [(start: Int64, end: Int64)] {
+        guard let series = registry.table[id] else { return [] }
+        return series.lock.withLock { _ in series.windows.map { ($0.window.startMs, $0.window.endMs) } }
+    }
+}

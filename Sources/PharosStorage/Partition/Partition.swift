@@ -13,6 +13,8 @@ final class Partition: @unchecked Sendable {
     let record: Catalog.PartitionRecord
     let path: String
     let entries: [UInt32: PartitionIndexEntry]
+    /// Pre-aggregates written beside the partition; nil for a partition that has none (its file is missing).
+    let rollups: RollupFile?
     private let base: UnsafeRawPointer?
     private let length: Int
     private struct PageCache {
@@ -29,9 +31,10 @@ final class Partition: @unchecked Sendable {
     var startMs: Int64 { record.startMs }
     var endMs: Int64 { record.endMs }
 
-    init(record: Catalog.PartitionRecord, path: String, entries: [PartitionIndexEntry]) throws(StorageError) {
+    init(record: Catalog.PartitionRecord, path: String, rollupPath: String?, entries: [PartitionIndexEntry]) throws(StorageError) {
         self.record = record
         self.path = path
+        self.rollups = rollupPath.flatMap { FileIO.exists($0) ? RollupFile(path: $0) : nil }
         var byID: [UInt32: PartitionIndexEntry] = [:]
         byID.reserveCapacity(entries.count)
         for entry in entries { byID[entry.seriesID] = entry }

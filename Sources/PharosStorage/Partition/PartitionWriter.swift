@@ -17,6 +17,8 @@ struct PartitionWriter {
         var minTimestampMs: Int64
         var maxTimestampMs: Int64
         var pointCount: Int
+        /// The series' encoded rollups (`RollupBuilder.encode`), written to the partition's rollup file.
+        var rollups: [UInt8]
     }
 
     /// Writes the file and returns its index rows and size in bytes.

@@ -18,6 +18,7 @@ public struct RollupBuckets: Sendable, Equatable {
 
     public var count: Int { starts.count }
 
-    /// Rollup intervals the store keeps.
-    public static let intervalsMs: [Int64] = [300_000, 3_600_000]
+    /// Rollup intervals the store keeps. One hour: on the node dataset it adds 0.015 bytes/point, where
+    /// 5-minute rollups would add ~0.18 (six columns per 30 raw points) — too much for the storage budget.
+    public static let intervalsMs: [Int64] = [3_600_000]
 }
