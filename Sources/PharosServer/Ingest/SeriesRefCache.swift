@@ -24,13 +24,16 @@ struct SeriesRefCache {
     init(capacity: Int = 4096, limit: Int = 1 << 20) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        hashes = [UInt64](repeating: 0, count: size)
-        refs = [UInt32](repeating: 0, count: size)
-        keyStarts = [Int32](repeating: -1, count: size)
-        metricLengths = [Int32](repeating: 0, count: size)
-        tagLengths = [Int32](repeating: 0, count: size)
+        (hashes, refs, keyStarts, metricLengths, tagLengths) = Self.emptySlots(size)
         mask = size - 1
         self.limit = limit
+    }
+
+    private static func emptySlots(_ size: Int) -> ([UInt64], [UInt32], [Int32], [Int32], [Int32]) {
+        (
+            [UInt64](repeating: 0, count: size), [UInt32](repeating: 0, count: size), [Int32](repeating: -1, count: size),
+            [Int32](repeating: 0, count: size), [Int32](repeating: 0, count: size)
+        )
     }
 
     @inline(__always)
@@ -77,11 +80,7 @@ struct SeriesRefCache {
     private mutating func grow() {
         let old = (hashes, refs, keyStarts, metricLengths, tagLengths)
         let size = hashes.count * 2
-        hashes = [UInt64](repeating: 0, count: size)
-        refs = [UInt32](repeating: 0, count: size)
-        keyStarts = [Int32](repeating: -1, count: size)
-        metricLengths = [Int32](repeating: 0, count: size)
-        tagLengths = [Int32](repeating: 0, count: size)
+        (hashes, refs, keyStarts, metricLengths, tagLengths) = Self.emptySlots(size)
         mask = size - 1
         for i in old.2.indices where old.2[i] >= 0 {
             place(hash: old.0[i], ref: old.1[i], start: old.2[i], metricLength: old.3[i], tagLength: old.4[i])
