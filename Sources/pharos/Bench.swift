@@ -8,7 +8,7 @@ import PharosStorage
 /// ingest harness is `make bench`). Release builds only give meaningful figures.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "In-process benchmarks on a data directory.", subcommands: [Scan.self, Replay.self])
+        abstract: "In-process benchmarks on a data directory.", subcommands: [Scan.self, Replay.self, Rollups.self])
 
     /// Reads every point of every series, as a query that touches everything would.
     struct Scan: ParsableCommand {
@@ -63,6 +63,86 @@ struct Bench: ParsableCommand {
                     store.pointsInHead, elapsed, Double(store.pointsInHead) / elapsed / 1e6))
             store.close()
         }
+    }
+}
+
+/// Builds a long history (default 1000 series × 30 days at 60 s), flushes it, then times an hourly
+/// downsample of every series from the stored rollups against the same from raw points, and checks they agree.
+struct Rollups: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Generate a long history; time 1 h buckets from rollups vs raw.")
+    @Option(help: "Data directory to create (must not exist).")
+    var dataDir: String
+    @Option var series = 1000
+    @Option var days = 30
+    @Option(help: "Seconds between points.")
+    var interval = 60
+
+    func run() throws {
+        guard !FileManager.default.fileExists(atPath: dataDir) else { throw ValidationError("\(dataDir) exists") }
+        var options = StorageOptions(dataDirectory: dataDir)
+        options.fsync = .never
+        let store = try MetricStore(options: options, logger: quietLogger())
+        defer { store.close() }
+        let start: Int64 = 1_700_006_400_000  // 2023-11-15T00:00:00Z
+        let steps = days * 86_400 / interval
+        var refs: [SeriesRef] = []
+        for i in 0..<series {
+            refs.append(try store.resolve(SeriesKey(metric: "bench.rollup", tags: [Tag(key: "host", value: "host-\(i)")])))
+        }
+        var scratch = AppendScratch()
+        var batch = SampleBatch()
+        var rng = SystemRandomNumberGenerator()
+        var level = [Int](repeating: 5000, count: series)
+        let loadStarted = ContinuousClock.now
+        for step in 0..<steps {
+            let t = start + Int64(step * interval) * 1000
+            for (index, ref) in refs.enumerated() {
+                level[index] += Int.random(in: -20...20, using: &rng)
+                batch.append(series: ref, timestampMs: t, value: Double(level[index]) / 100)
+            }
+            if batch.count >= 50_000 {
+                try store.append(batch, scratch: &scratch)
+                batch.removeAll()
+            }
+            if step % (steps / 10) == 0 { progress("loading: \(step * 100 / steps) %") }
+        }
+        try store.append(batch, scratch: &scratch)
+        progress("loaded \(steps * series) points in \(seconds(loadStarted.duration(to: .now))) s; flushing")
+        try store.flush()
+        let end = start + Int64(steps * interval) * 1000 - 1
+        var rollupBest = Double.infinity
+        var rawBest = Double.infinity
+        var mismatches = 0
+        var buffer = PointSeries()
+        for _ in 0..<3 {
+            var rolled: [RollupBuckets] = []
+            var started = ContinuousClock.now
+            for ref in refs { rolled.append(try store.rollups(ref, intervalMs: 3_600_000, startMs: start, endMs: end)!) }
+            rollupBest = min(rollupBest, seconds(started.duration(to: .now)))
+            started = .now
+            var sums: [[Double]] = []
+            for ref in refs {
+                try store.read(ref, startMs: start, endMs: end, into: &buffer)
+                var bucketSums: [Double] = []
+                var i = 0
+                while i < buffer.count {
+                    let bucket = buffer.timestamps[i] - buffer.timestamps[i] % 3_600_000
+                    var sum = 0.0
+                    while i < buffer.count && buffer.timestamps[i] < bucket + 3_600_000 {
+                        sum += buffer.values[i]
+                        i += 1
+                    }
+                    bucketSums.append(sum)
+                }
+                sums.append(bucketSums)
+            }
+            rawBest = min(rawBest, seconds(started.duration(to: .now)))
+            mismatches = zip(rolled, sums).filter { $0.sums.map(\.bitPattern) != $1.map(\.bitPattern) }.count
+        }
+        print(
+            String(
+                format: "rollups: %d series × %d days at %d s (%d points): 1 h buckets from rollups %.1f ms, from raw %.1f ms (%.1f×); %d series differ",
+                series, days, interval, steps * series, rollupBest * 1000, rawBest * 1000, rawBest / rollupBest, mismatches))
     }
 }
 
