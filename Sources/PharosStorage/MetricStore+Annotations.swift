@@ -1,3 +1,4 @@
+import Logging
 public import PharosCore
 
 /// OpenTSDB annotations, persisted in the catalog so they survive restarts.
