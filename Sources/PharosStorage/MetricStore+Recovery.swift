@@ -69,6 +69,8 @@ extension MetricStore {
                         continue
                     }
                 }
+            case .spans:
+                break  // the span WAL's records; never in the metric WAL
             case .samples:
                 batch.removeAll()
                 let count = Int(try reader.readVarint())

@@ -9,6 +9,8 @@ enum WALRecordType: UInt8 {
     /// Samples: `count varint, base timestamp zigzag`, then per sample
     /// `series id varint, timestamp − base zigzag, value as 8 bytes LE IEEE-754`.
     case samples = 2
+    /// Spans (the span WAL): `count varint`, then each span in `SpanRecordCodec`'s form.
+    case spans = 3
 }
 
 enum WALRecord {
