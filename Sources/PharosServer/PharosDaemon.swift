@@ -14,6 +14,8 @@ import Synchronization
 public final class PharosDaemon: Sendable {
     public let options: ServerOptions
     public let store: MetricStore
+    /// Zipkin spans (work in progress: WAL and head; partitions and search come with the tracing issue).
+    public let spans: SpanStore
     public let metrics = MetricsRegistry()
     public let stats = ServerStats()
     private let logger: Logger
@@ -25,6 +27,7 @@ public final class PharosDaemon: Sendable {
         self.options = options
         self.logger = logger
         store = try MetricStore(options: options.storage, logger: logger)
+        spans = try SpanStore(options: options.storage, autocompleteKeys: options.autocompleteKeys, logger: logger)
         group = MultiThreadedEventLoopGroup(numberOfThreads: options.threads > 0 ? options.threads : System.coreCount)
         pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
@@ -80,6 +83,7 @@ public final class PharosDaemon: Sendable {
         for channel in channels.withLock({ $0 }) { try? channel.close().wait() }
         try? group.syncShutdownGracefully()
         try? pool.syncShutdownGracefully()
+        spans.close()
         store.close()
         logger.info("pharos stopped")
     }
@@ -92,15 +96,36 @@ public final class PharosDaemon: Sendable {
         for loop in group.makeIterator() { loops.append(loop) }
         let put = PutRoute(
             store: store, limits: options.putLimits, stats: stats, local: EventLoopLocal(loops: loops) { PutRoute.LoopState() })
-        let query = QueryRoute(engine: QueryEngine(store: store), offload: offload)
+        let query = QueryRoute(engine: QueryEngine(source: store, annotations: store), offload: offload)
         let admin = AdminRoutes(store: store, registry: metrics, offload: offload)
+        let lookup = LookupRoutes(index: store.makeLookupIndex(), offload: offload)
+        let annotation = AnnotationRoutes(store: store, offload: offload)
+        let zipkin = ZipkinRoutes(spans: spans, strictTraceId: options.strictTraceId)
+        let meta = MetaRoutes(store: store, stats: stats, index: lookup.index, offload: offload)
+        offload { _ = lookup.index.nameCounts }  // index every series now, not on the first suggest after a restart
         return Router(exact: [
             "/api/put": ["POST": put.handle],
             "/api/query": ["POST": query.handle, "GET": query.handle],
-            "/api/version": ["GET": admin.version, "POST": admin.version],
+            "/api/query/last": ["POST": query.last, "GET": query.last],
+            "/api/aggregators": ["POST": query.aggregators, "GET": query.aggregators],
+            "/api/config/filters": ["POST": query.filters, "GET": query.filters],
+            "/api/version": ["GET": meta.version, "POST": meta.version],
             "/api/admin/flush": ["POST": admin.flush],
             "/health": ["GET": admin.health],
             "/metrics": ["GET": admin.metrics],
-        ])
+            "/api/suggest": ["GET": lookup.suggest, "POST": lookup.suggest],
+            "/api/search/lookup": ["GET": lookup.lookup, "POST": lookup.lookup],
+            "/api/annotation": ["GET": annotation.single, "POST": annotation.single, "PUT": annotation.single, "DELETE": annotation.single],
+            "/api/annotations": ["GET": annotation.single, "POST": annotation.single, "PUT": annotation.single, "DELETE": annotation.single],
+            "/api/annotation/bulk": ["POST": annotation.bulk, "PUT": annotation.bulk, "DELETE": annotation.bulk],
+            "/api/annotations/bulk": ["POST": annotation.bulk, "PUT": annotation.bulk, "DELETE": annotation.bulk],
+            "/api/serializers": ["GET": meta.serializers, "POST": meta.serializers],
+            "/api/stats": ["GET": meta.stats, "POST": meta.stats],
+            "/api/dropcaches": ["GET": meta.dropCaches, "DELETE": meta.dropCaches],
+            "/api/v2/spans": ["POST": zipkin.postV2, "GET": zipkin.spanNames],
+            "/api/v1/spans": ["POST": zipkin.postV1],
+            "/api/v2/services": ["GET": zipkin.services],
+            "/api/v2/remoteServices": ["GET": zipkin.remoteServices],
+        ], prefixes: [("/api/v2/trace/", ["GET": zipkin.trace])])
     }
 }

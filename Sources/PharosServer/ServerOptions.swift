@@ -10,6 +10,10 @@ public struct ServerOptions: Sendable {
     public var storage: StorageOptions
     public var putLimits = PutLimits()
     public var httpLimits = HTTPLimits()
+    /// Zipkin's `STRICT_TRACE_ID`: a 128-bit trace id must match all 128 bits (else the lower 64 suffice).
+    public var strictTraceId = true
+    /// Zipkin's `AUTOCOMPLETE_KEYS`: tag keys whose values `/api/v2/autocompleteValues` offers.
+    public var autocompleteKeys: [String] = []
     /// Event loop threads; 0 means one per core.
     public var threads = 0
 

@@ -32,6 +32,10 @@ struct Serve: ParsableCommand {
     var maxBodyBytes: Int = env("PHAROS_MAX_BODY_BYTES").flatMap(Int.init) ?? (32 << 20)
     @Option(help: "Maximum body size after gzip inflation (env PHAROS_MAX_INFLATED_BYTES).")
     var maxInflatedBytes: Int = env("PHAROS_MAX_INFLATED_BYTES").flatMap(Int.init) ?? (128 << 20)
+    @Option(help: "Zipkin STRICT_TRACE_ID: match 128-bit trace ids on all bits (env PHAROS_STRICT_TRACE_ID).")
+    var strictTraceId: Bool = env("PHAROS_STRICT_TRACE_ID").map { $0 != "false" } ?? true
+    @Option(help: "Zipkin AUTOCOMPLETE_KEYS: comma-separated tag keys offered by autocomplete (env PHAROS_AUTOCOMPLETE_KEYS).")
+    var autocompleteKeys: String = env("PHAROS_AUTOCOMPLETE_KEYS") ?? ""
     @Option(help: "Event loop threads; 0 = one per core (env PHAROS_THREADS).")
     var threads: Int = env("PHAROS_THREADS").flatMap(Int.init) ?? 0
     @Option(help: "After binding, write `http=PORT opentsdb=PORT` to this file (for scripts and tests using port 0).")
@@ -47,6 +51,8 @@ struct Serve: ParsableCommand {
         options.httpPort = httpPort
         options.openTSDBPort = opentsdbPort
         options.threads = threads
+        options.strictTraceId = strictTraceId
+        options.autocompleteKeys = autocompleteKeys.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         guard let mode = FsyncMode(rawValue: fsync) else { throw ValidationError("--fsync must be always, interval or never") }
         options.storage.fsync = mode
         options.storage.fsyncIntervalMs = fsyncIntervalMs

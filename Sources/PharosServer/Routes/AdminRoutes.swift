@@ -4,7 +4,7 @@ import PharosCore
 import PharosIngest
 import PharosStorage
 
-/// `/health`, `/metrics`, `/api/version` and `POST /api/admin/flush`.
+/// `/health`, `/metrics` and `POST /api/admin/flush`.
 struct AdminRoutes: Sendable {
     let store: MetricStore
     let registry: MetricsRegistry
@@ -16,14 +16,6 @@ struct AdminRoutes: Sendable {
 
     func metrics(_ request: HTTPRequest, _ sink: ResponseSink) {
         sink(.text(.ok, registry.render(), contentType: "text/plain; version=0.0.4; charset=utf-8"))
-    }
-
-    func version(_ request: HTTPRequest, _ sink: ResponseSink) {
-        sink(
-            .json(
-                .ok,
-                "{\"version\":\"2.4.0\",\"short_revision\":\"pharos\",\"full_revision\":\"pharos-\(PharosVersion.string)\","
-                    + "\"repo_status\":\"MODIFIED\",\"user\":\"pharos\",\"host\":\"pharos\",\"timestamp\":\"0\"}"))
     }
 
     /// Seals the head into partition files and answers once they are durable.

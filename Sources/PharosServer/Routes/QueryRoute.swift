@@ -1,120 +1,84 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
-import PharosIngest
 import PharosQuery
-import PharosCore
 
-/// `POST /api/query` (JSON body) and `GET /api/query?start=…&m=…`, rendered as OpenTSDB renders results.
-/// Runs the engine off the event loop, on the given thread pool.
+/// OpenTSDB's read endpoints: `/api/query` (GET with `m=`/`tsuid=`, POST with a JSON body),
+/// `/api/query/last`, `/api/aggregators` and `/api/config/filters`.
+///
+/// Parsing happens on the event loop; running the engine is handed to `offload` (a thread pool) so a long
+/// query never blocks a loop. Every client mistake answers OpenTSDB's `{"error":{…}}` with its status.
 struct QueryRoute: Sendable {
     let engine: QueryEngine
     let offload: @Sendable (@escaping @Sendable () -> Void) -> Void
 
+    /// `GET|POST /api/query`.
     func handle(_ request: HTTPRequest, _ sink: ResponseSink) {
-        let parsed: (Int64, Int64, [MetricQuery])
+        let now = Self.nowMs()
+        let parsed: QueryRequest
         do {
-            parsed = try request.method == .GET ? Self.parseGET(request) : Self.parsePOST(request)
+            parsed =
+                request.method == .GET
+                ? try QueryRequest(parameters: Self.parameters(request), nowMs: now)
+                : try QueryRequest(json: Data(request.body.readableBytesView), nowMs: now)
         } catch {
-            return sink(.json(.badRequest, bytes: OpenTSDBResponses.error(code: 400, message: "\(error)")))
+            return sink(Self.error(error))
         }
-        offload {
+        offload { [engine] in
+            let started = DispatchTime.now().uptimeNanoseconds
             do {
-                var out = "["
-                var first = true
-                for query in parsed.2 {
-                    for result in try engine.run(query, startMs: parsed.0, endMs: parsed.1) {
-                        if !first { out += "," }
-                        first = false
-                        Self.render(result, into: &out)
-                    }
-                }
-                sink(.json(.ok, out + "]"))
+                let results = try engine.run(parsed)
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                let body = QueryResultRenderer(request: parsed).render(
+                    results, globalAnnotations: engine.globalAnnotations(parsed), elapsedMs: elapsed)
+                sink(.json(.ok, body))
             } catch {
-                sink(.json(.badRequest, bytes: OpenTSDBResponses.error(code: 400, message: "\(error)")))
+                sink(Self.error(error))
             }
         }
     }
 
-    static func render(_ result: QueryResult, into out: inout String) {
-        out += "{\"metric\":" + OpenTSDBResponses.jsonString(result.metric) + ",\"tags\":{"
-        out += result.tags.sorted { $0.key < $1.key }.map { OpenTSDBResponses.jsonString($0.key) + ":" + OpenTSDBResponses.jsonString($0.value) }
-            .joined(separator: ",")
-        out += "},\"aggregateTags\":[" + result.aggregateTags.map(OpenTSDBResponses.jsonString).joined(separator: ",") + "],\"dps\":{"
-        for i in result.timestamps.indices {
-            if i > 0 { out += "," }
-            out += "\"\(result.timestamps[i] / 1000)\":" + JSONNumber.render(result.values[i])
+    /// `GET|POST /api/query/last`.
+    func last(_ request: HTTPRequest, _ sink: ResponseSink) {
+        let query: LastPointQuery
+        do {
+            query =
+                request.method == .GET
+                ? try LastPointQuery(parameters: Self.parameters(request)) : try LastPointQuery(json: Data(request.body.readableBytesView))
+        } catch {
+            return sink(Self.error(error))
         }
-        out += "}}"
-    }
-
-    static func parsePOST(_ request: HTTPRequest) throws -> (Int64, Int64, [MetricQuery]) {
-        let data = Data(request.body.readableBytesView)
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw QueryError("Unable to parse the given JSON")
-        }
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        guard let startValue = object["start"] else { throw QueryError("Missing start time") }
-        let start = try TimeSpec.parse(startValue, now: now)
-        let end = try object["end"].map { try TimeSpec.parse($0, now: now) } ?? now
-        guard let list = object["queries"] as? [[String: Any]], !list.isEmpty else { throw QueryError("Missing queries") }
-        let queries = try list.map { item -> MetricQuery in
-            guard let metric = item["metric"] as? String else { throw QueryError("Missing the metric") }
-            guard let name = item["aggregator"] as? String, let aggregator = Aggregator(rawValue: name) else {
-                throw QueryError("No such aggregator: \(item["aggregator"] ?? "")")
+        offload { [engine] in
+            do {
+                sink(.json(.ok, try query.run(source: engine.source, nowMs: Self.nowMs())))
+            } catch {
+                sink(Self.error(error))
             }
-            let downsample = try (item["downsample"] as? String).map { (text) throws(QueryError) in try Downsample(parsing: text) }
-            let tags = (item["tags"] as? [String: String]) ?? [:]
-            return MetricQuery(metric: metric, aggregator: aggregator, downsample: downsample, tags: tags)
         }
-        return (start, end, queries)
     }
 
-    /// `m=<aggregator>:[<downsample>:]<metric>[{tag=value,…}]`
-    static func parseGET(_ request: HTTPRequest) throws -> (Int64, Int64, [MetricQuery]) {
-        let query = request.query
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        guard let startText = query["start"] else { throw QueryError("Missing start time") }
-        let start = try TimeSpec.parse(startText, now: now)
-        let end = try query["end"].map { try TimeSpec.parse($0, now: now) } ?? now
-        let specs = request.queryValues("m")
-        guard !specs.isEmpty else { throw QueryError("Missing sub queries") }
-        let queries = try specs.map { spec -> MetricQuery in
-            var text = Substring(spec)
-            var tags: [String: String] = [:]
-            if let brace = text.firstIndex(of: "{"), text.last == "}" {
-                for pair in text[text.index(after: brace)..<text.index(before: text.endIndex)].split(separator: ",") {
-                    let kv = pair.split(separator: "=", maxSplits: 1)
-                    guard kv.count == 2 else { throw QueryError("Invalid tag filter '\(pair)'") }
-                    tags[String(kv[0])] = String(kv[1])
-                }
-                text = text[..<brace]
-            }
-            let parts = text.split(separator: ":")
-            guard parts.count >= 2, let aggregator = Aggregator(rawValue: String(parts[0])) else {
-                throw QueryError("No such aggregator in '\(spec)'")
-            }
-            let downsample = parts.count >= 3 ? try Downsample(parsing: String(parts[1])) : nil
-            return MetricQuery(metric: String(parts.last!), aggregator: aggregator, downsample: downsample, tags: tags)
-        }
-        return (start, end, queries)
-    }
-}
-
-/// OpenTSDB's time forms: seconds, milliseconds, `<N><unit>-ago`.
-enum TimeSpec {
-    static func parse(_ value: Any, now: Int64) throws -> Int64 {
-        if let number = value as? NSNumber { return normalise(number.int64Value) }
-        guard let text = value as? String else { throw QueryError("Invalid time '\(value)'") }
-        if text.hasSuffix("-ago") {
-            return now - (try Downsample.durationMs(String(text.dropLast(4))))
-        }
-        guard let number = Int64(text.replacingOccurrences(of: ".", with: "")) else { throw QueryError("Invalid time '\(text)'") }
-        return normalise(number)
+    /// `GET|POST /api/aggregators`.
+    func aggregators(_ request: HTTPRequest, _ sink: ResponseSink) {
+        sink(.json(.ok, FilterCatalog.aggregatorsJSON))
     }
 
-    /// Values up to 10 digits are seconds, longer ones milliseconds, as OpenTSDB reads them.
-    static func normalise(_ value: Int64) -> Int64 {
-        value > 9_999_999_999 ? value : value * 1000
+    /// `GET|POST /api/config/filters`.
+    func filters(_ request: HTTPRequest, _ sink: ResponseSink) {
+        sink(.json(.ok, FilterCatalog.filtersJSON))
     }
+
+    static func parameters(_ request: HTTPRequest) -> [(String, String)] {
+        guard let mark = request.uri.firstIndex(of: "?") else { return [] }
+        return QueryRequest.parameters(fromQueryString: request.uri[request.uri.index(after: mark)...])
+    }
+
+    /// OpenTSDB's error body; anything that is not a `QueryError` is reported as a 400, as `QueryRpc` does.
+    static func error(_ error: any Error) -> HTTPResponse {
+        let failure = error as? QueryError ?? QueryError("\(error)")
+        return .json(
+            HTTPResponseStatus(statusCode: failure.code),
+            OpenTSDBError.json(code: failure.code, message: failure.message, details: failure.details))
+    }
+
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

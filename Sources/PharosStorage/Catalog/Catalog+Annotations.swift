@@ -95,7 +95,8 @@ extension Catalog {
                     }
                 } else {
                     let wanted = Set(tsuids)
-                    let rows = try Row.fetchCursor(db, sql: "\(Self.columns) WHERE startMs <= ? AND endMs >= ?", arguments: [endMs, startMs])
+                    let rows = try Row.fetchCursor(
+                        db, sql: "\(Self.columns) WHERE startMs <= ? AND endMs >= ?", arguments: [endMs, startMs])
                     while let row = try rows.next() {
                         if wanted.contains(row[0] as String) { out.append((row[2], Self.decode(row))) }
                     }

@@ -1,5 +1,5 @@
-import Synchronization
 public import PharosCore
+import Synchronization
 
 /// Name and tag indexes over every series of a store, for OpenTSDB's `/api/suggest` and
 /// `/api/search/lookup` without touching SQLite.
@@ -78,24 +78,37 @@ public final class SeriesLookupIndex: Sendable {
     private static func lookup(
         _ query: SeriesLookupQuery, limit: Int, in state: inout State
     ) throws(SeriesLookupQuery.UnknownName) -> [(SeriesRef, SeriesKey)] {
-        let filter = try SeriesLookupFilter(query, knownMetric: state.metrics.contains, knownKey: state.tagKeys.contains,
+        let filter = try SeriesLookupFilter(
+            query, knownMetric: state.metrics.contains, knownKey: state.tagKeys.contains,
             knownValue: state.tagValues.contains)
-        // Drive the scan from the shortest posting list that every match must appear in.
-        var driver: [UInt32]?
-        func consider(_ ids: [UInt32]) {
-            if driver == nil || ids.count < driver!.count { driver = ids }
+        // Drive the scan from the shortest posting list every match must be in; build unions only when chosen.
+        let (byMetric, byTagKey, byTagValue) = (state.byMetric, state.byTagKey, state.byTagValue)
+        var best: (count: Int, ids: () -> [UInt32])?
+        func consider(_ count: Int, _ ids: @escaping () -> [UInt32]) {
+            if best == nil || count < best!.count { best = (count, ids) }
         }
-        if let metric = filter.metric { consider(state.byMetric[metric] ?? []) }
-        for key in filter.keys.keys { consider(state.byTagKey[key] ?? []) }
-        if driver == nil && !filter.anyOfValues.isEmpty {
-            driver = Array(Set(filter.anyOfValues.flatMap { state.byTagValue[$0] ?? [] })).sorted()
+        func anyOf(_ values: some Collection<String>) {
+            let lists = values.map { byTagValue[$0] ?? [] }
+            consider(lists.reduce(0) { $0 + $1.count }) { lists.count == 1 ? lists[0] : Self.union(lists) }
         }
+        if let metric = filter.metric { consider(byMetric[metric]?.count ?? 0) { byMetric[metric] ?? [] } }
+        for (key, values) in filter.keys {
+            consider(byTagKey[key]?.count ?? 0) { byTagKey[key] ?? [] }
+            // Listed values: the series carrying one of them (under any key) are often far fewer.
+            if let values { anyOf(values) }
+        }
+        if !filter.anyOfValues.isEmpty { anyOf(filter.anyOfValues) }
+        let ids = best?.ids() ?? Array(0..<UInt32(state.keys.count))
         var out: [(SeriesRef, SeriesKey)] = []
-        let ids = driver ?? Array(0..<UInt32(state.keys.count))
         for id in ids where filter.matches(state.keys[Int(id)]) {
             out.append((SeriesRef(id: id), state.keys[Int(id)]))
             if limit > 0 && out.count >= limit { break }
         }
         return out
+    }
+
+    /// The ascending, duplicate-free union of ascending id lists.
+    private static func union(_ lists: [[UInt32]]) -> [UInt32] {
+        Array(Set(lists.joined())).sorted()
     }
 }

@@ -1,0 +1,102 @@
+import NIOCore
+import NIOHTTP1
+import PharosCore
+import PharosIngest
+import PharosStorage
+
+/// Zipkin's collector and the name/trace parts of its v2 query API over the span store.
+///
+/// `POST /api/v2/spans` (JSON v2, or proto3 with `Content-Type: application/x-protobuf`) and
+/// `POST /api/v1/spans` (JSON v1) answer 202 once the spans are in the WAL, 400 with Zipkin's message when
+/// any span is invalid (Zipkin stores none of such a body). Work in progress for the tracing issue: trace
+/// search, dependencies and span partitions are not here yet.
+struct ZipkinRoutes: Sendable {
+    let spans: SpanStore
+    let strictTraceId: Bool
+
+    func postV2(_ request: HTTPRequest, _ sink: ResponseSink) {
+        let proto = request.headers.first(name: "content-type")?.lowercased().hasPrefix("application/x-protobuf") == true
+        accept(request, sink, as: proto ? .proto3 : .jsonV2)
+    }
+
+    func postV1(_ request: HTTPRequest, _ sink: ResponseSink) {
+        accept(request, sink, as: .jsonV1)
+    }
+
+    private func accept(_ request: HTTPRequest, _ sink: ResponseSink, as encoding: ZipkinBodyCheck.Encoding) {
+        let decoded: Result<[Span], ZipkinDecodingError> = request.body.withUnsafeReadableBytes { raw in
+            if ZipkinBodyCheck.isEmpty(raw) { return .success([]) }
+            if let message = ZipkinBodyCheck.rejection(raw, as: encoding) {
+                return .failure(ZipkinDecodingError(message: message, spanIndex: nil, byteOffset: 0))
+            }
+            return Result { () throws(ZipkinDecodingError) -> [Span] in
+                var out: [Span] = []
+                switch encoding {
+                case .jsonV2: try ZipkinJSONV2Decoder.decode(raw, into: &out)
+                case .jsonV1: try ZipkinJSONV1Decoder.decode(raw, into: &out)
+                case .proto3: try ZipkinProto3Decoder.decode(raw, into: &out)
+                }
+                return out
+            }
+        }
+        switch decoded {
+        case .failure(let error):
+            sink(.text(.badRequest, error.message))
+        case .success(let list):
+            do {
+                let sequence = try spans.append(list)
+                spans.whenDurable(sequence) { result in
+                    switch result {
+                    case .success: sink(HTTPResponse(status: .accepted))
+                    case .failure(let error): sink(.text(HTTPResponseStatus(statusCode: error.kind == .diskFull ? 503 : 500), "\(error)\n"))
+                    }
+                }
+            } catch {
+                sink(.text(HTTPResponseStatus(statusCode: error.kind == .diskFull ? 503 : 500), "\(error)\n"))
+            }
+        }
+    }
+
+    func services(_ request: HTTPRequest, _ sink: ResponseSink) {
+        sink(.json(.ok, Self.stringArray(spans.serviceNames)))
+    }
+
+    func spanNames(_ request: HTTPRequest, _ sink: ResponseSink) {
+        guard let service = request.query["serviceName"], !service.isEmpty else {
+            return sink(.text(.badRequest, "serviceName is required\n"))
+        }
+        sink(.json(.ok, Self.stringArray(spans.spanNames(service: service.lowercased()))))
+    }
+
+    func remoteServices(_ request: HTTPRequest, _ sink: ResponseSink) {
+        guard let service = request.query["serviceName"], !service.isEmpty else {
+            return sink(.text(.badRequest, "serviceName is required\n"))
+        }
+        sink(.json(.ok, Self.stringArray(spans.remoteServiceNames(service: service.lowercased()))))
+    }
+
+    /// `GET /api/v2/trace/{traceId}`: 1–32 lower-hex characters; 404 when no span of it is stored.
+    func trace(_ request: HTTPRequest, _ sink: ResponseSink) {
+        let hex = String(request.path.dropFirst("/api/v2/trace/".count)).lowercased()
+        guard let (high, low) = Self.traceID(hex) else {
+            return sink(.text(.badRequest, "\(hex) should be a 1 to 32 character lower-hex string with no prefix\n"))
+        }
+        let found = spans.trace(high: high, low: low, strict: strictTraceId && hex.count > 16)
+        guard !found.isEmpty else { return sink(.text(.notFound, "\(hex) not found\n")) }
+        var out: [UInt8] = []
+        ZipkinJSONV2Encoder.encode(found, into: &out)
+        sink(.json(.ok, bytes: out))
+    }
+
+    static func traceID(_ hex: String) -> (UInt64, UInt64)? {
+        guard (1...32).contains(hex.count), hex.allSatisfy(\.isHexDigit) else { return nil }
+        let low = UInt64(hex.suffix(16), radix: 16)
+        let high = hex.count > 16 ? UInt64(hex.dropLast(16), radix: 16) : 0
+        guard let low, let high else { return nil }
+        return (high, low)
+    }
+
+    static func stringArray(_ names: [String]) -> String {
+        "[" + names.map(OpenTSDBResponses.jsonString).joined(separator: ",") + "]"
+    }
+}
