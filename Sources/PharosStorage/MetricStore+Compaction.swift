@@ -39,7 +39,7 @@ extension MetricStore {
             for partition in inputs {
                 var run = PointSeries()
                 try partition.points(of: id, startMs: Int64.min, endMs: Int64.max, into: &run)
-                merged = PointSeries.merged(older: merged, newer: run)
+                merged.merge(newer: run)
             }
             guard !merged.isEmpty else { continue }
             var chunks = ByteWriter()

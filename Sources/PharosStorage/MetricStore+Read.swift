@@ -42,9 +42,9 @@ extension MetricStore {
         for partition in sealed {
             var run = PointSeries()
             try partition.points(of: ref.id, startMs: startMs, endMs: endMs, into: &run)
-            result = PointSeries.merged(older: result, newer: run)
+            result.merge(newer: run)
         }
-        for run in runs { result = PointSeries.merged(older: result, newer: run) }
+        for run in runs { result.merge(newer: run) }
         result.clip(startMs: startMs, endMs: endMs)
     }
 }

@@ -70,7 +70,7 @@ struct Bench: ParsableCommand {
 /// downsample of every series from the stored rollups against the same from raw points, and checks they agree.
 struct Rollups: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Generate a long history; time 1 h buckets from rollups vs raw.")
-    @Option(help: "Data directory to create (must not exist).")
+    @Option(help: "Data directory; one this command made before is reused as it is (no new load).")
     var dataDir: String
     @Option var series = 1000
     @Option var days = 30
@@ -78,7 +78,7 @@ struct Rollups: ParsableCommand {
     var interval = 60
 
     func run() throws {
-        guard !FileManager.default.fileExists(atPath: dataDir) else { throw ValidationError("\(dataDir) exists") }
+        let reuse = FileManager.default.fileExists(atPath: dataDir + "/catalog.sqlite")
         var options = StorageOptions(dataDirectory: dataDir)
         options.fsync = .never
         let store = try MetricStore(options: options, logger: quietLogger())
@@ -89,6 +89,12 @@ struct Rollups: ParsableCommand {
         for i in 0..<series {
             refs.append(try store.resolve(SeriesKey(metric: "bench.rollup", tags: [Tag(key: "host", value: "host-\(i)")])))
         }
+        if !reuse { try load(store, refs: refs, start: start, steps: steps) }
+        try measure(store, refs: refs, start: start, steps: steps)
+    }
+
+    /// A random walk of two-decimal values per series, one point per series per step.
+    private func load(_ store: MetricStore, refs: [SeriesRef], start: Int64, steps: Int) throws {
         var scratch = AppendScratch()
         var batch = SampleBatch()
         var rng = SystemRandomNumberGenerator()
@@ -109,6 +115,9 @@ struct Rollups: ParsableCommand {
         try store.append(batch, scratch: &scratch)
         progress("loaded \(steps * series) points in \(seconds(loadStarted.duration(to: .now))) s; flushing")
         try store.flush()
+    }
+
+    private func measure(_ store: MetricStore, refs: [SeriesRef], start: Int64, steps: Int) throws {
         let end = start + Int64(steps * interval) * 1000 - 1
         var rollupBest = Double.infinity
         var rawBest = Double.infinity

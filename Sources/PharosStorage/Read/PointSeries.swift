@@ -37,6 +37,16 @@ public struct PointSeries: Sendable, Equatable {
         }
     }
 
+    /// Merges a newer sorted run into this one in place; on equal timestamps `newer` wins. A run that starts
+    /// after this one ends (partitions read in time order) is appended without copying what is here.
+    mutating func merge(newer: PointSeries) {
+        if let last = timestamps.last, let first = newer.timestamps.first, last < first {
+            append(contentsOf: newer)
+        } else if !newer.isEmpty {
+            self = Self.merged(older: self, newer: newer)
+        }
+    }
+
     /// Merges two sorted runs; on equal timestamps `newer` wins (last write wins).
     static func merged(older: PointSeries, newer: PointSeries) -> PointSeries {
         if older.isEmpty { return newer }

@@ -52,27 +52,45 @@ enum RollupBuilder {
         for _ in 0..<intervals {
             let intervalMs = Int64(try reader.readVarint())
             let count = Int(try reader.readVarint())
-            var columns: [PointSeries] = []
-            for _ in 0..<6 {
-                var column = PointSeries()
-                while column.count < count {
-                    let consumed = try ChunkDecoder.decode(reader.unreadBytes, timestamps: &column.timestamps, values: &column.values)
-                    try reader.skip(consumed)
-                }
-                columns.append(column)
+            guard intervalMs == wanted else {
+                for _ in 0..<6 { try skipColumn(&reader, count: count) }
+                continue
             }
-            guard intervalMs == wanted else { continue }
+            // Columns decode straight into the result; the bucket starts are kept from the first column only.
             var buckets = RollupBuckets(intervalMs: intervalMs)
-            buckets.starts = columns[0].timestamps
-            buckets.counts = columns[0].values.map { Int64($0) }
-            buckets.sums = columns[1].values
-            buckets.mins = columns[2].values
-            buckets.maxs = columns[3].values
-            buckets.firsts = columns[4].values
-            buckets.lasts = columns[5].values
+            var starts: [Int64] = []
+            var scratch: [Int64] = []
+            var counts: [Double] = []
+            starts.reserveCapacity(count)
+            scratch.reserveCapacity(count)
+            try decodeColumn(&reader, count: count, timestamps: &starts, values: &counts)
+            buckets.starts = starts
+            buckets.counts = counts.map { Int64($0) }
+            for keyPath in [\RollupBuckets.sums, \.mins, \.maxs, \.firsts, \.lasts] as [WritableKeyPath<RollupBuckets, [Double]>] {
+                scratch.removeAll(keepingCapacity: true)
+                buckets[keyPath: keyPath].reserveCapacity(count)
+                try decodeColumn(&reader, count: count, timestamps: &scratch, values: &buckets[keyPath: keyPath])
+            }
             return buckets
         }
         return nil
+    }
+
+    private static func decodeColumn(_ reader: inout ByteReader, count: Int, timestamps: inout [Int64], values: inout [Double]) throws {
+        let target = values.count + count
+        while values.count < target {
+            let consumed = try ChunkDecoder.decode(reader.unreadBytes, timestamps: &timestamps, values: &values)
+            try reader.skip(consumed)
+        }
+    }
+
+    private static func skipColumn(_ reader: inout ByteReader, count: Int) throws {
+        var remaining = count
+        while remaining > 0 {
+            let header = try ChunkDecoder.header(reader.unreadBytes)
+            try reader.skip(header.byteLength)
+            remaining -= header.count
+        }
     }
 }
 
