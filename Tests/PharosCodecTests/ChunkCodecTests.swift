@@ -1,3 +1,4 @@
+import PharosCore
 import Testing
 
 @testable import PharosCodec

@@ -12,7 +12,7 @@ import Testing
     static let rates: [String?] = [nil, "rate", "rate{counter,1000}", "rate{dropcounter,,}", "rate{counter,1000,5}"]
 
     static func randomSource(seed: UInt64, integral: Bool, counters: Bool) -> MemorySource {
-        var rng = SeededRandom(state: seed)
+        var rng = SplitMix64(seed: seed)
         var entries: [MemorySource.Entry] = []
         for s in 0..<Int.random(in: 1...5, using: &rng) {
             var t = Fixture.T * 1000 + Int64.random(in: -600_000...1_200_000, using: &rng)
