@@ -9,29 +9,12 @@ public import PharosCore
 /// `ca`/`sa`/`ma` with an endpoint as addresses. Conversion follows `V1SpanConverter`
 /// (`ZipkinV1SpanConverter`): cs/sr/ss/cr/ms/mr/ws/wr give kinds, timestamps and durations, one v1 span can
 /// become a client span and a shared server span. Errors end with `reading List<Span> from json`. Pure.
-public enum ZipkinJSONV1Decoder {
+public enum ZipkinJSONV1Decoder: ZipkinSpanDecoder {
     /// Appends the spans of `body` to `spans`.
     public static func decode(_ body: UnsafeRawBufferPointer, into spans: inout [Span]) throws(ZipkinDecodingError) {
-        guard body.count > 0 else { return }
-        var reader = ZipkinJSONReader(body)
-        do {
+        try ZipkinJSONReader.decodeList(body, into: &spans) { (reader, spans) throws(ZipkinJSONCursor.Failure) in
             try reader.v1List(into: &spans)
-        } catch {
-            let index = reader.path.spanIndex >= 0 ? reader.path.spanIndex : nil
-            throw ZipkinDecodingError(
-                message: reader.path.message(error, reader.cursor), spanIndex: index, byteOffset: reader.cursor.pos)
         }
-    }
-
-    /// The spans of `body`.
-    public static func decode(_ body: [UInt8]) throws(ZipkinDecodingError) -> [Span] {
-        var spans: [Span] = []
-        var failure: ZipkinDecodingError? = nil
-        body.withUnsafeBytes { raw in
-            do throws(ZipkinDecodingError) { try decode(raw, into: &spans) } catch { failure = error }
-        }
-        if let failure { throw failure }
-        return spans
     }
 }
 

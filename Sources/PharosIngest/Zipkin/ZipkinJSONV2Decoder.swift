@@ -14,29 +14,12 @@ public import PharosCore
 ///   as its literal text; booleans, objects and `null` are errors (`Expected a string but was BOOLEAN`,
 ///   `No value at $[0].tags.k` for a null tag value); numbers may be quoted (`"timestamp":"1"`).
 /// Pure; thread-safe (all state is on the caller's stack).
-public enum ZipkinJSONV2Decoder {
+public enum ZipkinJSONV2Decoder: ZipkinSpanDecoder {
     /// Appends the spans of `body` to `spans`; on error `spans` may hold the spans before the bad one.
     public static func decode(_ body: UnsafeRawBufferPointer, into spans: inout [Span]) throws(ZipkinDecodingError) {
-        guard body.count > 0 else { return }
-        var reader = ZipkinJSONReader(body)
-        do {
+        try ZipkinJSONReader.decodeList(body, into: &spans) { (reader, spans) throws(ZipkinJSONCursor.Failure) in
             try reader.list(into: &spans)
-        } catch {
-            let index = reader.path.spanIndex >= 0 ? reader.path.spanIndex : nil
-            throw ZipkinDecodingError(
-                message: reader.path.message(error, reader.cursor), spanIndex: index, byteOffset: reader.cursor.pos)
         }
-    }
-
-    /// The spans of `body`.
-    public static func decode(_ body: [UInt8]) throws(ZipkinDecodingError) -> [Span] {
-        var spans: [Span] = []
-        var failure: ZipkinDecodingError? = nil
-        body.withUnsafeBytes { raw in
-            do throws(ZipkinDecodingError) { try decode(raw, into: &spans) } catch { failure = error }
-        }
-        if let failure { throw failure }
-        return spans
     }
 }
 

@@ -16,7 +16,7 @@ public import PharosCore
 ///   `reading List<Span> from proto3`, and a message containing `Malformed` becomes just `Malformed`.
 /// Deliberate difference: top-level fields other than 1 are skipped (Zipkin reads any first key as a span).
 /// Pure; thread-safe. Generated SwiftProtobuf types would be slower and are not needed by this path.
-public enum ZipkinProto3Decoder {
+public enum ZipkinProto3Decoder: ZipkinSpanDecoder {
     /// Appends the spans of `body` to `spans`.
     public static func decode(_ body: UnsafeRawBufferPointer, into spans: inout [Span]) throws(ZipkinDecodingError) {
         guard body.count > 0, let base = body.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
@@ -39,16 +39,5 @@ public enum ZipkinProto3Decoder {
             throw ZipkinDecodingError(
                 message: cause + " reading List<Span> from proto3", spanIndex: index, byteOffset: reader.pos)
         }
-    }
-
-    /// The spans of `body`.
-    public static func decode(_ body: [UInt8]) throws(ZipkinDecodingError) -> [Span] {
-        var spans: [Span] = []
-        var failure: ZipkinDecodingError? = nil
-        body.withUnsafeBytes { raw in
-            do throws(ZipkinDecodingError) { try decode(raw, into: &spans) } catch { failure = error }
-        }
-        if let failure { throw failure }
-        return spans
     }
 }
