@@ -23,6 +23,18 @@ struct ZipkinEndToEndTests {
         #expect(try TestHTTP.get(daemon.httpPort, "/api/v2/trace/0000000000000001").status == 404)
     }
 
+    @Test func traceManyAndAutocomplete() throws {
+        let daemon = try DaemonProcess(arguments: ["--autocomplete-keys", "http.method,env"])
+        #expect(try TestHTTP.post(daemon.httpPort, "/api/v2/spans", json: Self.spans).status == 202)
+        let many = try TestHTTP.get(daemon.httpPort, "/api/v2/traceMany?traceIds=86154a4ba6e91385,0000000000000009")
+        let traces = try #require(many.json as? [[[String: Any]]])
+        #expect(traces.count == 1 && traces[0].count == 2)
+        #expect(try TestHTTP.get(daemon.httpPort, "/api/v2/traceMany?traceIds=").status == 400)
+        #expect(try TestHTTP.get(daemon.httpPort, "/api/v2/autocompleteKeys").text == #"["http.method","env"]"#)
+        #expect(try TestHTTP.get(daemon.httpPort, "/api/v2/autocompleteValues?key=http.method").text == #"["GET"]"#)
+        #expect(try TestHTTP.get(daemon.httpPort, "/api/v2/autocompleteValues?key=env").text == "[]")
+    }
+
     @Test func badSpansAreRefusedWithZipkinsMessageAndNothingIsStored() throws {
         let daemon = try DaemonProcess()
         let body = #"[{"traceId":"86154a4ba6e91385","id":"1","name":"ok"},{"traceId":"86154A4BA6E91385","id":"2"}]"#

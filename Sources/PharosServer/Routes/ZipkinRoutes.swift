@@ -13,6 +13,8 @@ import PharosStorage
 struct ZipkinRoutes: Sendable {
     let spans: SpanStore
     let strictTraceId: Bool
+    /// The configured autocomplete keys, in the order given.
+    let keys: [String]
 
     func postV2(_ request: HTTPRequest, _ sink: ResponseSink) {
         let proto = request.headers.first(name: "content-type")?.lowercased().hasPrefix("application/x-protobuf") == true
@@ -86,6 +88,37 @@ struct ZipkinRoutes: Sendable {
         var out: [UInt8] = []
         ZipkinJSONV2Encoder.encode(found, into: &out)
         sink(.json(.ok, bytes: out))
+    }
+
+    /// `GET /api/v2/traceMany?traceIds=a,b`: the traces found, each a list of spans; unknown ids are skipped.
+    func traceMany(_ request: HTTPRequest, _ sink: ResponseSink) {
+        let ids = (request.query["traceIds"] ?? "").split(separator: ",").map { String($0).lowercased() }
+        guard !ids.isEmpty else { return sink(.text(.badRequest, "traceIds parameter is empty\n")) }
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        var first = true
+        for hex in ids {
+            guard let (high, low) = Self.traceID(hex) else {
+                return sink(.text(.badRequest, "\(hex) should be a 1 to 32 character lower-hex string with no prefix\n"))
+            }
+            let found = spans.trace(high: high, low: low, strict: strictTraceId && hex.count > 16)
+            guard !found.isEmpty else { continue }
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            ZipkinJSONV2Encoder.encode(found, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        sink(.json(.ok, bytes: out))
+    }
+
+    /// `GET /api/v2/autocompleteKeys`: the configured `--autocomplete-keys`.
+    func autocompleteKeys(_ request: HTTPRequest, _ sink: ResponseSink) {
+        sink(.json(.ok, Self.stringArray(keys)))
+    }
+
+    /// `GET /api/v2/autocompleteValues?key=k`: values seen for a configured key.
+    func autocompleteValues(_ request: HTTPRequest, _ sink: ResponseSink) {
+        guard let key = request.query["key"], !key.isEmpty else { return sink(.text(.badRequest, "key is required\n")) }
+        sink(.json(.ok, Self.stringArray(spans.autocompleteValues(key: key))))
     }
 
     static func traceID(_ hex: String) -> (UInt64, UInt64)? {
