@@ -100,7 +100,8 @@ public final class PharosDaemon: Sendable {
         let admin = AdminRoutes(store: store, registry: metrics, offload: offload)
         let lookup = LookupRoutes(index: store.makeLookupIndex(), offload: offload)
         let annotation = AnnotationRoutes(store: store, offload: offload)
-        let zipkin = ZipkinRoutes(spans: spans, strictTraceId: options.strictTraceId, keys: options.autocompleteKeys)
+        let zipkin = ZipkinRoutes(
+            spans: spans, strictTraceId: options.strictTraceId, keys: options.autocompleteKeys, queryLookbackMs: options.queryLookbackMs)
         let meta = MetaRoutes(store: store, stats: stats, index: lookup.index, offload: offload)
         offload { _ = lookup.index.nameCounts }  // index every series now, not on the first suggest after a restart
         return Router(exact: [
@@ -127,6 +128,7 @@ public final class PharosDaemon: Sendable {
             "/api/v2/services": ["GET": zipkin.services],
             "/api/v2/remoteServices": ["GET": zipkin.remoteServices],
             "/api/v2/traceMany": ["GET": zipkin.traceMany],
+            "/api/v2/traces": ["GET": zipkin.traces],
             "/api/v2/autocompleteKeys": ["GET": zipkin.autocompleteKeys],
             "/api/v2/autocompleteValues": ["GET": zipkin.autocompleteValues],
         ], prefixes: [("/api/v2/trace/", ["GET": zipkin.trace])])

@@ -14,6 +14,8 @@ public struct ServerOptions: Sendable {
     public var strictTraceId = true
     /// Zipkin's `AUTOCOMPLETE_KEYS`: tag keys whose values `/api/v2/autocompleteValues` offers.
     public var autocompleteKeys: [String] = []
+    /// zipkin-server's `QUERY_LOOKBACK`: how far back `/api/v2/traces` looks by default (1 day).
+    public var queryLookbackMs: Int64 = 86_400_000
     /// Event loop threads; 0 means one per core.
     public var threads = 0
 

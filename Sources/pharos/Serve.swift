@@ -36,6 +36,8 @@ struct Serve: ParsableCommand {
     var strictTraceId: Bool = env("PHAROS_STRICT_TRACE_ID").map { $0 != "false" } ?? true
     @Option(help: "Zipkin AUTOCOMPLETE_KEYS: comma-separated tag keys offered by autocomplete (env PHAROS_AUTOCOMPLETE_KEYS).")
     var autocompleteKeys: String = env("PHAROS_AUTOCOMPLETE_KEYS") ?? ""
+    @Option(help: "Zipkin QUERY_LOOKBACK: default lookback of trace search, e.g. 1d (env PHAROS_QUERY_LOOKBACK).")
+    var queryLookback: String = env("PHAROS_QUERY_LOOKBACK") ?? "1d"
     @Option(help: "Event loop threads; 0 = one per core (env PHAROS_THREADS).")
     var threads: Int = env("PHAROS_THREADS").flatMap(Int.init) ?? 0
     @Option(help: "After binding, write `http=PORT opentsdb=PORT` to this file (for scripts and tests using port 0).")
@@ -52,6 +54,7 @@ struct Serve: ParsableCommand {
         options.openTSDBPort = opentsdbPort
         options.threads = threads
         options.strictTraceId = strictTraceId
+        options.queryLookbackMs = try DurationText.milliseconds(queryLookback)
         options.autocompleteKeys = autocompleteKeys.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         guard let mode = FsyncMode(rawValue: fsync) else { throw ValidationError("--fsync must be always, interval or never") }
         options.storage.fsync = mode

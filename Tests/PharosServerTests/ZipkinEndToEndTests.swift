@@ -35,6 +35,43 @@ struct ZipkinEndToEndTests {
         #expect(try TestHTTP.get(daemon.httpPort, "/api/v2/autocompleteValues?key=env").text == "[]")
     }
 
+    /// Zipkin's search semantics: conditions met by spans of the named service, window on the trace's root
+    /// timestamp, limit counts traces, newest first.
+    @Test func traceSearchFollowsZipkinsQueryRequest() throws {
+        let daemon = try DaemonProcess()
+        func span(_ trace: Int, _ id: Int, service: String, name: String, ms: Int64, durationUs: Int, tags: String = "{}", parent: Int? = nil) -> String {
+            let parentField = parent.map { #""parentId":"\#(String(format: "%016x", $0))","# } ?? ""
+            return #"{"traceId":"\#(String(format: "%016x", trace))",\#(parentField)"id":"\#(String(format: "%016x", id))","name":"\#(name)","#
+                + #""timestamp":\#(ms * 1000),"duration":\#(durationUs),"localEndpoint":{"serviceName":"\#(service)"},"tags":\#(tags)}"#
+        }
+        let body = "[" + [
+            span(1, 1, service: "web", name: "get /", ms: 1_700_000_000_000, durationUs: 500, tags: #"{"http.method":"GET"}"#),
+            span(1, 2, service: "db", name: "select", ms: 1_700_000_000_100, durationUs: 90_000, parent: 1),
+            span(2, 3, service: "web", name: "post /", ms: 1_700_000_060_000, durationUs: 2_000, tags: #"{"error":""}"#),
+            span(3, 4, service: "web", name: "get /", ms: 1_699_000_000_000, durationUs: 100),
+        ].joined(separator: ",") + "]"
+        #expect(try TestHTTP.post(daemon.httpPort, "/api/v2/spans", json: body).status == 202)
+        func ids(_ query: String) throws -> [String] {
+            let result = try TestHTTP.get(daemon.httpPort, "/api/v2/traces?endTs=1700000100000&lookback=3600000&" + query)
+            let traces = try #require(result.json as? [[[String: Any]]], "\(result.status) \(result.text)")
+            return traces.map { ($0.first?["traceId"] as? String) ?? "?" }
+        }
+        #expect(try ids("") == ["0000000000000002", "0000000000000001"], "newest first; trace 3 is outside the window")
+        #expect(try ids("limit=1") == ["0000000000000002"])
+        #expect(try ids("serviceName=WEB&spanName=get%20/") == ["0000000000000001"])
+        #expect(try ids("serviceName=web&minDuration=10000") == [], "the slow span belongs to db, not web")
+        #expect(try ids("serviceName=db&minDuration=10000&maxDuration=90000") == ["0000000000000001"])
+        #expect(try ids("annotationQuery=http.method%3DGET") == ["0000000000000001"])
+        #expect(try ids("annotationQuery=error") == ["0000000000000002"])
+        #expect(try ids("spanName=all&serviceName=") == ["0000000000000002", "0000000000000001"])
+        for (query, message) in [("limit=0", "limit <= 0"), ("lookback=0", "lookback <= 0"), ("maxDuration=5", "maxDuration is only valid with minDuration"),
+            ("minDuration=10&maxDuration=5", "maxDuration < minDuration"), ("minDuration=0", "minDuration <= 0")]
+        {
+            let result = try TestHTTP.get(daemon.httpPort, "/api/v2/traces?" + query)
+            #expect(result.status == 400 && result.text == message + "\n", "\(query): \(result.text)")
+        }
+    }
+
     @Test func badSpansAreRefusedWithZipkinsMessageAndNothingIsStored() throws {
         let daemon = try DaemonProcess()
         let body = #"[{"traceId":"86154a4ba6e91385","id":"1","name":"ok"},{"traceId":"86154A4BA6E91385","id":"2"}]"#

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import PharosCore
@@ -15,6 +16,8 @@ struct ZipkinRoutes: Sendable {
     let strictTraceId: Bool
     /// The configured autocomplete keys, in the order given.
     let keys: [String]
+    /// zipkin-server's `QUERY_LOOKBACK`: the default `lookback` of `/api/v2/traces`.
+    let queryLookbackMs: Int64
 
     func postV2(_ request: HTTPRequest, _ sink: ResponseSink) {
         let proto = request.headers.first(name: "content-type")?.lowercased().hasPrefix("application/x-protobuf") == true
@@ -87,6 +90,38 @@ struct ZipkinRoutes: Sendable {
         guard !found.isEmpty else { return sink(.text(.notFound, "\(hex) not found\n")) }
         var out: [UInt8] = []
         ZipkinJSONV2Encoder.encode(found, into: &out)
+        sink(.json(.ok, bytes: out))
+    }
+
+    /// `GET /api/v2/traces`: Zipkin's search (`QueryRequest`): names lower-cased, empty means absent,
+    /// `spanName=all` means absent; `endTs` and `lookback` in ms, durations in µs; newest traces first.
+    func traces(_ request: HTTPRequest, _ sink: ResponseSink) {
+        let q = request.query
+        let endTs = q["endTs"].flatMap { Int64($0) } ?? Int64(Date().timeIntervalSince1970 * 1000)
+        let lookback = q["lookback"].flatMap { Int64($0) } ?? queryLookbackMs
+        let limit = q["limit"].flatMap { Int($0) } ?? 10
+        let minDuration = q["minDuration"].flatMap { Int64($0) }
+        let maxDuration = q["maxDuration"].flatMap { Int64($0) }
+        let problem: String? =
+            if endTs <= 0 { "endTs <= 0" } else if lookback <= 0 { "lookback <= 0" } else if limit <= 0 { "limit <= 0" }
+            else if let minDuration, minDuration <= 0 { "minDuration <= 0" }
+            else if maxDuration != nil && minDuration == nil { "maxDuration is only valid with minDuration" }
+            else if let maxDuration, let minDuration, maxDuration < minDuration { "maxDuration < minDuration" } else { nil }
+        if let problem { return sink(.text(.badRequest, problem + "\n")) }
+        var query = TraceQuery(endTsUs: endTs * 1000, lookbackUs: lookback * 1000, limit: limit)
+        func name(_ key: String) -> String? { q[key].map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : $0 } }
+        query.serviceName = name("serviceName")
+        query.remoteServiceName = name("remoteServiceName")
+        query.spanName = name("spanName").flatMap { $0 == "all" ? nil : $0 }
+        query.minDurationUs = minDuration
+        query.maxDurationUs = maxDuration
+        if let annotationQuery = q["annotationQuery"], !annotationQuery.isEmpty { query.parseAnnotationQuery(annotationQuery) }
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (index, trace) in spans.traces(matching: query, strict: strictTraceId).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            ZipkinJSONV2Encoder.encode(trace, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
         sink(.json(.ok, bytes: out))
     }
 

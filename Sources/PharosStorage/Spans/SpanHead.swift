@@ -33,6 +33,9 @@ struct SpanHead {
         (byTrace[low] ?? []).map { spans[$0] }.filter { !strict || $0.traceIdHigh == high }
     }
 
+    /// The span positions of every trace, grouped by the lower 64 bits of the trace id.
+    var byTraceValues: Dictionary<UInt64, [Int]>.Values { byTrace.values }
+
     /// Every trace (by lower id) with at least one span overlapping `[startUs, endUs]`.
     func traceIDs(overlapping startUs: Int64, _ endUs: Int64) -> [UInt64] {
         byTrace.compactMap { low, positions in

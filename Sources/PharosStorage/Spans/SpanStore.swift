@@ -65,6 +65,11 @@ public final class SpanStore: Sendable {
         head.withLock { $0.trace(high: high, low: low, strict: strict) }
     }
 
+    /// Zipkin's trace search over the stored spans: at most `query.limit` traces, newest first.
+    public func traces(matching query: TraceQuery, strict: Bool) -> [[Span]] {
+        head.withLock { $0.traces(matching: query, strict: strict) }
+    }
+
     /// Local service names, sorted.
     public var serviceNames: [String] { head.withLock { $0.spanNames.keys.sorted() } }
 
