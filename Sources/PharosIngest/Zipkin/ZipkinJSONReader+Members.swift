@@ -44,37 +44,26 @@ extension ZipkinJSONReader {
     /// `"annotations": [{"timestamp": µs, "value": "…"}, …]` into `annotations`; both members required
     /// (`Incomplete annotation at $[0].annotations[0].timestamp`), others skipped.
     mutating func annotationList() throws(ZipkinJSONCursor.Failure) {
-        guard try cursor.peek() == 0x5B else { throw .wrongType("BEGIN_ARRAY", cursor.pos) }
-        cursor.pos += 1
-        if try cursor.consume(0x5D) { return }
-        var index = 0
-        repeat {
-            path.element = index
-            guard try cursor.peek() == 0x7B else { throw .malformed(cursor.pos) }
-            cursor.pos += 1
-            var timestamp: Int64? = nil
-            var value: String? = nil
-            path.inEmptyMember = true
-            if try !cursor.consume(0x7D) {
-                repeat {
-                    let name = try memberName()
-                    path.member = name.start..<name.end
-                    if matches(name, "timestamp") {
-                        timestamp = try cursor.long()
-                    } else if matches(name, "value") {
-                        value = try cursor.string()
-                    } else {
-                        try cursor.skipValue()
-                    }
-                } while try cursor.next(close: 0x7D)
-            }
-            guard let timestamp, let value else { throw .message("Incomplete annotation at \(path.text(cursor))") }
-            annotations.append(SpanAnnotation(timestampUs: timestamp, value: value))
-            path.member = nil
-            path.inEmptyMember = false
-            index += 1
-        } while try cursor.next(close: 0x5D)
-        path.element = -1
+        var timestamp: Int64? = nil
+        var value: String? = nil
+        try objects(
+            begin: {
+                timestamp = nil
+                value = nil
+            },
+            member: { (reader, name) throws(ZipkinJSONCursor.Failure) in
+                if reader.matches(name, "timestamp") {
+                    timestamp = try reader.cursor.long()
+                } else if reader.matches(name, "value") {
+                    value = try reader.cursor.string()
+                } else {
+                    try reader.cursor.skipValue()
+                }
+            },
+            end: { (reader) throws(ZipkinJSONCursor.Failure) in
+                guard let timestamp, let value else { throw .message("Incomplete annotation at \(reader.path.text(reader.cursor))") }
+                reader.annotations.append(SpanAnnotation(timestampUs: timestamp, value: value))
+            })
     }
 
     /// `"tags": {"k": "v", …}` into `tags`; a null value is `No value at $[0].tags.k`.

@@ -81,4 +81,36 @@ struct ZipkinJSONReader {
         path.member = nil
         return e.isEmpty ? nil : e
     }
+
+    /// `[ {…}, … ]`: for each object, `begin` resets the caller's fields, `member` reads one member (the path
+    /// is kept current for Zipkin's messages), and `end` checks and keeps the object.
+    mutating func objects(
+        begin: () -> Void,
+        member: (inout ZipkinJSONReader, ZipkinJSONCursor.StringToken) throws(ZipkinJSONCursor.Failure) -> Void,
+        end: (inout ZipkinJSONReader) throws(ZipkinJSONCursor.Failure) -> Void
+    ) throws(ZipkinJSONCursor.Failure) {
+        guard try cursor.peek() == 0x5B else { throw .wrongType("BEGIN_ARRAY", cursor.pos) }
+        cursor.pos += 1
+        if try cursor.consume(0x5D) { return }
+        var index = 0
+        repeat {
+            path.element = index
+            guard try cursor.peek() == 0x7B else { throw .malformed(cursor.pos) }
+            cursor.pos += 1
+            begin()
+            path.inEmptyMember = true
+            if try !cursor.consume(0x7D) {
+                repeat {
+                    let name = try memberName()
+                    path.member = name.start..<name.end
+                    try member(&self, name)
+                } while try cursor.next(close: 0x7D)
+            }
+            try end(&self)
+            path.member = nil
+            path.inEmptyMember = false
+            index += 1
+        } while try cursor.next(close: 0x5D)
+        path.element = -1
+    }
 }

@@ -77,89 +77,70 @@ extension ZipkinJSONReader {
     }
 
     mutating func v1Annotations(_ s: inout ZipkinV1Span) throws(ZipkinJSONCursor.Failure) {
-        guard try cursor.peek() == 0x5B else { throw .wrongType("BEGIN_ARRAY", cursor.pos) }
-        cursor.pos += 1
-        if try cursor.consume(0x5D) { return }
-        var index = 0
-        repeat {
-            path.element = index
-            guard try cursor.peek() == 0x7B else { throw .malformed(cursor.pos) }
-            cursor.pos += 1
-            var timestamp: Int64? = nil
-            var value: String? = nil
-            var endpoint: Endpoint? = nil
-            path.inEmptyMember = true
-            if try !cursor.consume(0x7D) {
-                repeat {
-                    let name = try memberName()
-                    path.member = name.start..<name.end
-                    if matches(name, "timestamp") {
-                        timestamp = try cursor.long()
-                    } else if matches(name, "value") {
-                        value = try cursor.string()
-                    } else if matches(name, "endpoint"), try cursor.peek() != 0x6E {
-                        endpoint = try self.endpoint()
-                    } else {
-                        try cursor.skipValue()
-                    }
-                } while try cursor.next(close: 0x7D)
-            }
-            guard let timestamp, let value else { throw .message("Incomplete annotation at \(path.text(cursor))") }
-            s.annotations.append(.init(timestampUs: timestamp, value: value, endpoint: endpoint))
-            path.member = nil
-            path.inEmptyMember = false
-            index += 1
-        } while try cursor.next(close: 0x5D)
-        path.element = -1
+        var timestamp: Int64? = nil
+        var value: String? = nil
+        var endpoint: Endpoint? = nil
+        try objects(
+            begin: {
+                timestamp = nil
+                value = nil
+                endpoint = nil
+            },
+            member: { (reader, name) throws(ZipkinJSONCursor.Failure) in
+                if reader.matches(name, "timestamp") {
+                    timestamp = try reader.cursor.long()
+                } else if reader.matches(name, "value") {
+                    value = try reader.cursor.string()
+                } else if reader.matches(name, "endpoint"), try reader.cursor.peek() != 0x6E {
+                    endpoint = try reader.endpoint()
+                } else {
+                    try reader.cursor.skipValue()
+                }
+            },
+            end: { (reader) throws(ZipkinJSONCursor.Failure) in
+                guard let timestamp, let value else { throw .message("Incomplete annotation at \(reader.path.text(reader.cursor))") }
+                s.annotations.append(.init(timestampUs: timestamp, value: value, endpoint: endpoint))
+            })
     }
 
     mutating func v1BinaryAnnotations(_ s: inout ZipkinV1Span) throws(ZipkinJSONCursor.Failure) {
-        guard try cursor.peek() == 0x5B else { throw .wrongType("BEGIN_ARRAY", cursor.pos) }
-        cursor.pos += 1
-        if try cursor.consume(0x5D) { return }
-        var index = 0
-        repeat {
-            path.element = index
-            guard try cursor.peek() == 0x7B else { throw .malformed(cursor.pos) }
-            cursor.pos += 1
-            var key: String? = nil
-            var stringValue: String? = nil
-            var boolValue: Bool? = nil
-            var endpoint: Endpoint? = nil
-            path.inEmptyMember = true
-            if try !cursor.consume(0x7D) {
-                repeat {
-                    let name = try memberName()
-                    path.member = name.start..<name.end
-                    if try cursor.consumeNull() { continue }
-                    if matches(name, "key") {
-                        key = try cursor.string()
-                    } else if matches(name, "value") {
-                        let b = try cursor.peek()
-                        if b == 0x22 {
-                            stringValue = try cursor.string()
-                        } else if b == 0x74 || b == 0x66 {
-                            boolValue = try cursor.bool()
-                        } else {
-                            try cursor.skipValue()
-                        }
-                    } else if matches(name, "endpoint") {
-                        endpoint = try self.endpoint()
+        var key: String? = nil
+        var stringValue: String? = nil
+        var boolValue: Bool? = nil
+        var endpoint: Endpoint? = nil
+        try objects(
+            begin: {
+                key = nil
+                stringValue = nil
+                boolValue = nil
+                endpoint = nil
+            },
+            member: { (reader, name) throws(ZipkinJSONCursor.Failure) in
+                if try reader.cursor.consumeNull() { return }
+                if reader.matches(name, "key") {
+                    key = try reader.cursor.string()
+                } else if reader.matches(name, "value") {
+                    let b = try reader.cursor.peek()
+                    if b == 0x22 {
+                        stringValue = try reader.cursor.string()
+                    } else if b == 0x74 || b == 0x66 {
+                        boolValue = try reader.cursor.bool()
                     } else {
-                        try cursor.skipValue()
+                        try reader.cursor.skipValue()
                     }
-                } while try cursor.next(close: 0x7D)
-            }
-            guard let key else { throw .message("No key at \(path.text(cursor))") }
-            if let stringValue {
-                s.binaryAnnotations.append(.init(key: key, stringValue: stringValue, endpoint: endpoint))
-            } else if boolValue == true, let endpoint, key == "ca" || key == "sa" || key == "ma" {
-                s.binaryAnnotations.append(.init(key: key, stringValue: nil, endpoint: endpoint))
-            }
-            path.member = nil
-            path.inEmptyMember = false
-            index += 1
-        } while try cursor.next(close: 0x5D)
-        path.element = -1
+                } else if reader.matches(name, "endpoint") {
+                    endpoint = try reader.endpoint()
+                } else {
+                    try reader.cursor.skipValue()
+                }
+            },
+            end: { (reader) throws(ZipkinJSONCursor.Failure) in
+                guard let key else { throw .message("No key at \(reader.path.text(reader.cursor))") }
+                if let stringValue {
+                    s.binaryAnnotations.append(.init(key: key, stringValue: stringValue, endpoint: endpoint))
+                } else if boolValue == true, let endpoint, key == "ca" || key == "sa" || key == "ma" {
+                    s.binaryAnnotations.append(.init(key: key, stringValue: nil, endpoint: endpoint))
+                }
+            })
     }
 }
