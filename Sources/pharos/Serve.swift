@@ -96,15 +96,20 @@ func env(_ name: String) -> String? {
 enum DurationText {
     static func milliseconds(_ text: String) throws -> Int64 {
         let digits = text.prefix { $0.isNumber }
-        guard let count = Int64(digits), count >= 0 else { throw ValidationError("'\(text)' is not a duration like 30d, 12h or 90m") }
+        let invalid = ValidationError("'\(text)' is not a duration like 30d, 12h or 90m")
+        guard let count = Int64(digits), count >= 0 else { throw invalid }
+        let unitMs: Int64
         switch text.dropFirst(digits.count) {
-        case "ms": return count
-        case "s": return count * 1000
-        case "m": return count * 60_000
-        case "h": return count * 3_600_000
-        case "d": return count * 86_400_000
-        case "w": return count * 7 * 86_400_000
-        default: throw ValidationError("'\(text)' is not a duration like 30d, 12h or 90m")
+        case "ms": unitMs = 1
+        case "s": unitMs = 1000
+        case "m": unitMs = 60_000
+        case "h": unitMs = 3_600_000
+        case "d": unitMs = 86_400_000
+        case "w": unitMs = 7 * 86_400_000
+        default: throw invalid
         }
+        let (ms, overflow) = count.multipliedReportingOverflow(by: unitMs)
+        guard !overflow else { throw ValidationError("'\(text)' is too long a duration") }
+        return ms
     }
 }

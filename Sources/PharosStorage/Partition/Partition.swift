@@ -71,7 +71,7 @@ final class Partition: @unchecked Sendable {
         try withPage(at: entry.pageOffset) { (page) throws(StorageError) in
             let from = Int(entry.offsetInPage)
             let to = from + Int(entry.byteLength)
-            guard to <= page.count else {
+            guard from >= 0, from <= to, to <= page.count else {
                 throw StorageError(.corrupt, "partition \(path): series \(id) runs past its page at offset \(entry.pageOffset)")
             }
             var offset = from

@@ -35,14 +35,4 @@ struct SpanHead {
 
     /// The span positions of every trace, grouped by the lower 64 bits of the trace id.
     var byTraceValues: Dictionary<UInt64, [Int]>.Values { byTrace.values }
-
-    /// Every trace (by lower id) with at least one span overlapping `[startUs, endUs]`.
-    func traceIDs(overlapping startUs: Int64, _ endUs: Int64) -> [UInt64] {
-        byTrace.compactMap { low, positions in
-            positions.contains { index in
-                let span = spans[index]
-                return span.timestampUs <= endUs && span.timestampUs + max(span.durationUs, 0) >= startUs
-            } ? low : nil
-        }
-    }
 }

@@ -23,14 +23,4 @@ enum TestQuery {
     static func count(port: Int, metric: String, start: Int64, end: Int64) throws -> Int {
         try dps(port: port, metric: metric, start: start, end: end, downsample: "0all-count").reduce(0) { $0 + Int($1.values.reduce(0, +)) }
     }
-
-    /// Polls `condition` every 20 ms until it holds or `seconds` pass.
-    static func eventually(seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(20_000)
-        }
-        return try condition()
-    }
 }
