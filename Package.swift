@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
+        // Runtime of the protoc-generated Zipkin messages (Sources/ZipkinProto). The daemon decodes proto3 with
+        // its own byte-level reader; the generated code is the reference it is tested and benchmarked against,
+        // and the encoder the trace generator uses.
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
@@ -60,11 +64,26 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Generated once with protoc from ../shared/specs/zipkin.proto (see Sources/ZipkinProto/README.md).
+        .target(name: "ZipkinProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // The trace benchmark: realistic call trees, HTTP load and query latency (Benchmarks/README.md).
+        .executableTarget(
+            name: "tracegen",
+            dependencies: [
+                "PharosCore", "PharosIngest", "ZipkinProto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/TraceGen",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "PharosCodecTests", dependencies: ["PharosCodec", "PharosCore"], swiftSettings: strictSettings),
         .testTarget(name: "PharosQueryTests", dependencies: ["PharosQuery", "PharosStorage", "PharosCore"], swiftSettings: strictSettings),
         .testTarget(name: "PharosIngestTests", dependencies: ["PharosIngest", "PharosCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "PharosStorageTests", dependencies: ["PharosStorage", "PharosCodec", "PharosCore"], swiftSettings: strictSettings),
+        .testTarget(name: "PharosTracingTests", dependencies: ["PharosCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ZipkinProtoTests", dependencies: ["ZipkinProto", "PharosIngest", "PharosCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "PharosServerTests", dependencies: ["PharosServer", "PharosCore"], swiftSettings: strictSettings),
     ]

@@ -1,0 +1,2 @@
+// The trace benchmark generator (work in progress).
+print("tracegen: not yet built")
