@@ -65,7 +65,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Generated once with protoc from ../shared/specs/zipkin.proto (see Sources/ZipkinProto/README.md).
-        .target(name: "ZipkinProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(
+            name: "ZipkinProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")], exclude: ["README.md"]),
         // The trace benchmark: realistic call trees, HTTP load and query latency (Benchmarks/README.md).
         .executableTarget(
             name: "tracegen",

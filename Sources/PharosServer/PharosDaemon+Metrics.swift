@@ -29,5 +29,18 @@ extension PharosDaemon {
         m.register(s.sealSeconds, name: "pharos_flush_duration_seconds", help: "Time to seal one head window into a partition.")
         m.register(s.compactionSeconds, name: "pharos_compaction_duration_seconds", help: "Time to merge partitions.")
         m.register(s.maintenanceErrors, name: "pharos_maintenance_errors_total", help: "Failed seal/compaction/retention runs.")
+        registerSpanMetrics(m)
+    }
+
+    private func registerSpanMetrics(_ m: MetricsRegistry) {
+        let spans = self.spans
+        m.register(spans.spansAccepted, name: "pharos_spans_ingested_total", help: "Spans accepted into the span WAL.")
+        m.register(spans.partitionsSealed, name: "pharos_span_partitions_sealed_total", help: "Span heads sealed into partitions.")
+        m.register(spans.partitionsExpired, name: "pharos_span_partitions_expired_total", help: "Span partitions removed by retention.")
+        m.register(spans.corruptReads, name: "pharos_span_corrupt_reads_total", help: "Span blocks or partitions that failed a checksum.")
+        m.register(spans.sealSeconds, name: "pharos_span_seal_duration_seconds", help: "Time to seal one span head into a partition.")
+        m.register(spans.walStats.bytesWritten, name: "pharos_span_wal_bytes_written_total", help: "Bytes appended to the span WAL.")
+        m.registerGauge(name: "pharos_span_head_spans", help: "Spans in memory, not yet in partitions.") { Double(spans.spanCount) }
+        m.registerGauge(name: "pharos_span_partitions", help: "Sealed span partition files.") { Double(spans.partitionCount) }
     }
 }

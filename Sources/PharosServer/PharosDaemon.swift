@@ -27,7 +27,7 @@ public final class PharosDaemon: Sendable {
         self.options = options
         self.logger = logger
         store = try MetricStore(options: options.storage, logger: logger)
-        spans = try SpanStore(options: options.storage, autocompleteKeys: options.autocompleteKeys, logger: logger)
+        spans = try SpanStore(options: options.storage, spanOptions: options.spans, logger: logger)
         group = MultiThreadedEventLoopGroup(numberOfThreads: options.threads > 0 ? options.threads : System.coreCount)
         pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
@@ -97,11 +97,13 @@ public final class PharosDaemon: Sendable {
         let put = PutRoute(
             store: store, limits: options.putLimits, stats: stats, local: EventLoopLocal(loops: loops) { PutRoute.LoopState() })
         let query = QueryRoute(engine: QueryEngine(source: store, annotations: store), offload: offload)
-        let admin = AdminRoutes(store: store, registry: metrics, offload: offload)
+        let admin = AdminRoutes(store: store, spans: spans, registry: metrics, offload: offload)
         let lookup = LookupRoutes(index: store.makeLookupIndex(), offload: offload)
         let annotation = AnnotationRoutes(store: store, offload: offload)
-        let zipkin = ZipkinRoutes(
-            spans: spans, strictTraceId: options.strictTraceId, keys: options.autocompleteKeys, queryLookbackMs: options.queryLookbackMs)
+        let zipkin = ZipkinRoutes(spans: spans)
+        let zipkinQuery = ZipkinQueryRoutes(
+            spans: spans, strictTraceId: options.strictTraceId, searchEnabled: options.searchEnabled, keys: options.spans.autocompleteKeys,
+            queryLookbackMs: options.queryLookbackMs, offload: offload)
         let meta = MetaRoutes(store: store, stats: stats, index: lookup.index, offload: offload)
         offload { _ = lookup.index.nameCounts }  // index every series now, not on the first suggest after a restart
         return Router(exact: [
@@ -123,14 +125,15 @@ public final class PharosDaemon: Sendable {
             "/api/serializers": ["GET": meta.serializers, "POST": meta.serializers],
             "/api/stats": ["GET": meta.stats, "POST": meta.stats],
             "/api/dropcaches": ["GET": meta.dropCaches, "DELETE": meta.dropCaches],
-            "/api/v2/spans": ["POST": zipkin.postV2, "GET": zipkin.spanNames],
+            "/api/v2/spans": ["POST": zipkin.postV2, "GET": zipkinQuery.spanNames],
             "/api/v1/spans": ["POST": zipkin.postV1],
-            "/api/v2/services": ["GET": zipkin.services],
-            "/api/v2/remoteServices": ["GET": zipkin.remoteServices],
-            "/api/v2/traceMany": ["GET": zipkin.traceMany],
-            "/api/v2/traces": ["GET": zipkin.traces],
-            "/api/v2/autocompleteKeys": ["GET": zipkin.autocompleteKeys],
-            "/api/v2/autocompleteValues": ["GET": zipkin.autocompleteValues],
-        ], prefixes: [("/api/v2/trace/", ["GET": zipkin.trace])])
+            "/api/v2/services": ["GET": zipkinQuery.services],
+            "/api/v2/remoteServices": ["GET": zipkinQuery.remoteServices],
+            "/api/v2/traceMany": ["GET": zipkinQuery.traceMany],
+            "/api/v2/traces": ["GET": zipkinQuery.traces],
+            "/api/v2/dependencies": ["GET": zipkinQuery.dependencies],
+            "/api/v2/autocompleteKeys": ["GET": zipkinQuery.autocompleteKeys],
+            "/api/v2/autocompleteValues": ["GET": zipkinQuery.autocompleteValues],
+        ], prefixes: [("/api/v2/trace/", ["GET": zipkinQuery.trace])])
     }
 }

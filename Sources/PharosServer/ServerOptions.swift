@@ -12,8 +12,10 @@ public struct ServerOptions: Sendable {
     public var httpLimits = HTTPLimits()
     /// Zipkin's `STRICT_TRACE_ID`: a 128-bit trace id must match all 128 bits (else the lower 64 suffice).
     public var strictTraceId = true
-    /// Zipkin's `AUTOCOMPLETE_KEYS`: tag keys whose values `/api/v2/autocompleteValues` offers.
-    public var autocompleteKeys: [String] = []
+    /// Span store settings: Zipkin's `AUTOCOMPLETE_KEYS`, head size, span retention.
+    public var spans = SpanStoreOptions()
+    /// zipkin-server's `SEARCH_ENABLED`: false answers the search and name endpoints with empty lists.
+    public var searchEnabled = true
     /// zipkin-server's `QUERY_LOOKBACK`: how far back `/api/v2/traces` looks by default (1 day).
     public var queryLookbackMs: Int64 = 86_400_000
     /// Event loop threads; 0 means one per core.

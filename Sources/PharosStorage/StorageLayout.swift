@@ -34,3 +34,14 @@ struct StorageLayout: Sendable {
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }
+
+extension StorageLayout {
+    /// Span partitions, under the span store's root (`spans/`).
+    var spanPartitionDirectory: String { root + "/partitions" }
+
+    func spanPartitionFileName(hourMs: Int64, id: Int64) -> String {
+        "s" + Self.padded(UInt64(max(0, hourMs)), width: 13) + "-" + Self.padded(UInt64(id), width: 8) + ".spans"
+    }
+
+    func spanPartitionPath(_ fileName: String) -> String { spanPartitionDirectory + "/" + fileName }
+}

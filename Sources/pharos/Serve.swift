@@ -36,6 +36,12 @@ struct Serve: ParsableCommand {
     var strictTraceId: Bool = env("PHAROS_STRICT_TRACE_ID").map { $0 != "false" } ?? true
     @Option(help: "Zipkin AUTOCOMPLETE_KEYS: comma-separated tag keys offered by autocomplete (env PHAROS_AUTOCOMPLETE_KEYS).")
     var autocompleteKeys: String = env("PHAROS_AUTOCOMPLETE_KEYS") ?? ""
+    @Option(help: "Zipkin SEARCH_ENABLED: false answers trace search and names with [] (env PHAROS_SEARCH_ENABLED).")
+    var searchEnabled: Bool = env("PHAROS_SEARCH_ENABLED").map { $0 != "false" } ?? true
+    @Option(help: "Delete span partitions older than this, e.g. 7d; empty keeps everything (env PHAROS_SPAN_RETENTION).")
+    var spanRetention: String = env("PHAROS_SPAN_RETENTION") ?? "7d"
+    @Option(help: "Seal the span head into a partition at this many spans (env PHAROS_SPAN_HEAD_MAX).")
+    var spanHeadMax: Int = env("PHAROS_SPAN_HEAD_MAX").flatMap(Int.init) ?? 100_000
     @Option(help: "Zipkin QUERY_LOOKBACK: default lookback of trace search, e.g. 1d (env PHAROS_QUERY_LOOKBACK).")
     var queryLookback: String = env("PHAROS_QUERY_LOOKBACK") ?? "1d"
     @Option(help: "Event loop threads; 0 = one per core (env PHAROS_THREADS).")
@@ -55,7 +61,11 @@ struct Serve: ParsableCommand {
         options.threads = threads
         options.strictTraceId = strictTraceId
         options.queryLookbackMs = try DurationText.milliseconds(queryLookback)
-        options.autocompleteKeys = autocompleteKeys.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        options.spans.autocompleteKeys = autocompleteKeys.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        options.searchEnabled = searchEnabled
+        options.spans.retentionMs = spanRetention.isEmpty ? nil : try DurationText.milliseconds(spanRetention)
+        guard spanHeadMax > 0 else { throw ValidationError("--span-head-max must be positive") }
+        options.spans.headMaxSpans = spanHeadMax
         guard let mode = FsyncMode(rawValue: fsync) else { throw ValidationError("--fsync must be always, interval or never") }
         options.storage.fsync = mode
         options.storage.fsyncIntervalMs = fsyncIntervalMs

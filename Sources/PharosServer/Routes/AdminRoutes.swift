@@ -7,6 +7,7 @@ import PharosStorage
 /// `/health`, `/metrics` and `POST /api/admin/flush`.
 struct AdminRoutes: Sendable {
     let store: MetricStore
+    let spans: SpanStore
     let registry: MetricsRegistry
     let offload: @Sendable (@escaping @Sendable () -> Void) -> Void
 
@@ -24,8 +25,13 @@ struct AdminRoutes: Sendable {
             let started = ContinuousClock.now
             do throws(StorageError) {
                 try store.flush()
+                try spans.flush()
                 let seconds = started.duration(to: .now)
-                sink(.json(.ok, "{\"flushed\":true,\"partitions\":\(store.partitionCount),\"duration\":\"\(seconds)\"}"))
+                sink(
+                    .json(
+                        .ok,
+                        "{\"flushed\":true,\"partitions\":\(store.partitionCount),\"spanPartitions\":\(spans.partitionCount),"
+                            + "\"duration\":\"\(seconds)\"}"))
             } catch {
                 let code = error.kind == .diskFull ? 503 : 500
                 sink(

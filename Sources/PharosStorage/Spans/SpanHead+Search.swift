@@ -1,25 +1,22 @@
 import PharosCore
 
 extension SpanHead {
-    /// Zipkin's `QueryRequest.test` over the head: traces (grouped by the full id when `strict`, else by the
-    /// lower 64 bits) whose timestamp lies in the window and whose spans meet every condition, newest first.
-    func traces(matching query: TraceQuery, strict: Bool) -> [[Span]] {
-        var matches: [(timestampUs: Int64, spans: [Span])] = []
+    /// Search candidates in the head: trace ids (grouped by the full id when `strict`) with a span of `service`
+    /// (any span when nil) of at least `minDurationUs`, whose head fragment's timestamp lies in `[fromUs, toUs]`.
+    func candidates(service: String?, fromUs: Int64, toUs: Int64, minDurationUs: Int64, strict: Bool) -> [TraceCandidate] {
+        var found: [TraceCandidate] = []
         for positions in byTraceValues {
             var groups: [UInt64: [Span]] = [:]
-            for index in positions {
-                let span = spans[index]
-                groups[strict ? span.traceIdHigh : 0, default: []].append(span)
+            for index in positions where service == nil || spans[index].localEndpoint?.serviceName == service {
+                groups[strict ? spans[index].traceIdHigh : 0, default: []].append(spans[index])
             }
-            for group in groups.values {
-                guard let timestamp = Self.traceTimestamp(group),
-                    timestamp >= query.endTsUs - query.lookbackUs, timestamp <= query.endTsUs, Self.test(group, query)
-                else { continue }
-                matches.append((timestamp, group))
+            for (high, group) in groups where group.contains(where: { $0.durationUs >= minDurationUs }) {
+                let all = trace(high: high, low: group[0].traceIdLow, strict: strict)
+                guard let timestamp = Self.traceTimestamp(all), timestamp >= fromUs, timestamp <= toUs else { continue }
+                found.append(TraceCandidate(high: high, low: group[0].traceIdLow, timestampUs: timestamp))
             }
         }
-        matches.sort { $0.timestampUs > $1.timestampUs }
-        return matches.prefix(query.limit).map(\.spans)
+        return found
     }
 
     /// The root span's timestamp, else the smallest non-zero one; nil when no span has one.
