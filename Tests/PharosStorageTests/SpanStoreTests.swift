@@ -26,7 +26,9 @@ import Testing
             Self.span(7, 2, service: "frontend", name: "get /api", remote: "backend"),
             Self.span(8, 3, service: "backend", name: "select", high: 0xABCD),
         ]
-        let store = try SpanStore(options: options, autocompleteKeys: ["http.method"], logger: LogCapture().logger)
+        var spanOptions = SpanStoreOptions()
+        spanOptions.autocompleteKeys = ["http.method"]
+        let store = try SpanStore(options: options, spanOptions: spanOptions, logger: LogCapture().logger)
         try store.append(spans)
         #expect(store.trace(high: 0, low: 7, strict: true) == Array(spans[0..<2]))
         #expect(store.serviceNames == ["backend", "frontend"])

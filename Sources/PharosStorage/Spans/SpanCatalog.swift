@@ -149,15 +149,13 @@ final class SpanCatalog: Sendable {
     func remove(partition id: Int64) throws(StorageError) {
         try wrap("remove span partition \(id)") {
             try pool.write { db in
-                try db.execute(
-                    sql: """
-                        DELETE FROM spanTraceService WHERE traceRow IN (SELECT id FROM spanTrace WHERE partitionId = ?1);
-                        DELETE FROM spanTrace WHERE partitionId = ?1;
-                        DELETE FROM spanName WHERE partitionId = ?1;
-                        DELETE FROM spanTagValue WHERE partitionId = ?1;
-                        DELETE FROM spanLink WHERE partitionId = ?1;
-                        DELETE FROM spanPartition WHERE id = ?1;
-                        """, arguments: [id])
+                // One statement per execute: GRDB binds the arguments to the first statement of a batch only.
+                for sql in [
+                    "DELETE FROM spanTraceService WHERE traceRow IN (SELECT id FROM spanTrace WHERE partitionId = ?)",
+                    "DELETE FROM spanTrace WHERE partitionId = ?", "DELETE FROM spanName WHERE partitionId = ?",
+                    "DELETE FROM spanTagValue WHERE partitionId = ?", "DELETE FROM spanLink WHERE partitionId = ?",
+                    "DELETE FROM spanPartition WHERE id = ?",
+                ] { try db.execute(sql: sql, arguments: [id]) }
             }
         }
     }

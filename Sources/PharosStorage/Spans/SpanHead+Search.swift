@@ -5,18 +5,33 @@ extension SpanHead {
     /// (any span when nil) of at least `minDurationUs`, whose head fragment's timestamp lies in `[fromUs, toUs]`.
     func candidates(service: String?, fromUs: Int64, toUs: Int64, minDurationUs: Int64, strict: Bool) -> [TraceCandidate] {
         var found: [TraceCandidate] = []
+        func qualifies(_ index: Int) -> Bool {
+            let span = spans[index]
+            return span.durationUs >= minDurationUs && (service == nil || span.localEndpoint?.serviceName == service)
+        }
         for positions in byTraceValues {
-            var groups: [UInt64: [Span]] = [:]
-            for index in positions where service == nil || spans[index].localEndpoint?.serviceName == service {
-                groups[strict ? spans[index].traceIdHigh : 0, default: []].append(spans[index])
-            }
-            for (high, group) in groups where group.contains(where: { $0.durationUs >= minDurationUs }) {
-                let all = trace(high: high, low: group[0].traceIdLow, strict: strict)
-                guard let timestamp = Self.traceTimestamp(all), timestamp >= fromUs, timestamp <= toUs else { continue }
-                found.append(TraceCandidate(high: high, low: group[0].traceIdLow, timestampUs: timestamp))
+            // Most head traces fail this first test, which allocates nothing.
+            guard positions.contains(where: qualifies) else { continue }
+            let low = spans[positions[0]].traceIdLow
+            let highs = strict ? Set(positions.map { spans[$0].traceIdHigh }) : [0]
+            for high in highs {
+                let members = positions.filter { !strict || spans[$0].traceIdHigh == high }
+                guard members.contains(where: qualifies), let timestamp = timestamp(of: members), timestamp >= fromUs, timestamp <= toUs else { continue }
+                found.append(TraceCandidate(high: high, low: low, timestampUs: timestamp))
             }
         }
         return found
+    }
+
+    /// `traceTimestamp` of the spans at `positions`, without copying them.
+    private func timestamp(of positions: [Int]) -> Int64? {
+        var earliest = Int64.max
+        for index in positions {
+            let span = spans[index]
+            if span.parentId == 0 && span.timestampUs != 0 { return span.timestampUs }
+            if span.timestampUs != 0 { earliest = min(earliest, span.timestampUs) }
+        }
+        return earliest == .max ? nil : earliest
     }
 
     /// The root span's timestamp, else the smallest non-zero one; nil when no span has one.

@@ -99,12 +99,19 @@ final class SpanPartition: @unchecked Sendable {
 
     /// The spans of block `index` whose trace id matches (`strict` compares the upper 64 bits too).
     func spans(inBlock index: Int, high: UInt64, low: UInt64, strict: Bool) throws(StorageError) -> [Span] {
+        try spans(inBlock: index) { h, l in l == low && (!strict || h == high) }
+    }
+
+    /// The spans of block `index` of the traces `wanted` accepts (by upper and lower 64 bits of the id).
+    func spans(inBlock index: Int, where wanted: (UInt64, UInt64) -> Bool) throws(StorageError) -> [Span] {
         let bytes = try block(index)
+        // Result inside a non-throwing closure: a typed-throws closure handed to `withUnsafeBytes` crashes
+        // the Swift 6.3 compiler (IRGen, reabstraction thunk).
         let decoded = bytes.withUnsafeBytes { raw in
             Result { () throws(CodecError) -> [Span] in
                 var found: [Span] = []
                 try SpanBlockCodec.forEachTrace(in: raw) { (h, l, fragment) throws(CodecError) in
-                    guard l == low, !strict || h == high else { return }
+                    guard wanted(h, l) else { return }
                     found += try SpanBlockCodec.decodeSpans(fragment, dictionary: dictionary)
                 }
                 return found
