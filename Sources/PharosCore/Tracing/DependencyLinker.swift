@@ -20,21 +20,21 @@ public enum DependencyLinker {
         if spans.isEmpty { return [] }
         let tree = SpanNodeTree(trace: spans)
         var links = TraceLinks()
+        let spans = tree.spans  // the merged spans; fields are read in place, no span is copied
         // The nearest ancestor with a kind, filled in visiting order (a parent is visited before its child).
-        var remoteAncestor = [Int](repeating: -1, count: tree.spans.count)
+        var remoteAncestor = [Int](repeating: -1, count: spans.count)
 
         for node in tree.breadthFirst() {
             if let parent = tree.parent(of: node) {
-                remoteAncestor[node] = tree.spans[parent].kind != nil ? parent : remoteAncestor[parent]
+                remoteAncestor[node] = spans[parent].kind != nil ? parent : remoteAncestor[parent]
             }
-            let span = tree.spans[node]
             // A client's server names the callee best; a client without children is the last hop.
-            if span.kind == .client && !tree.children(of: node).isEmpty { continue }
+            if spans[node].kind == .client && !tree.children(of: node).isEmpty { continue }
 
-            let serviceName = span.localEndpoint?.serviceName.flatMap { $0.isEmpty ? nil : $0 }
-            let remoteServiceName = span.remoteEndpoint?.serviceName.flatMap { $0.isEmpty ? nil : $0 }
+            let serviceName = namedService(spans[node].localEndpoint)
+            let remoteServiceName = namedService(spans[node].remoteEndpoint)
             let kind: SpanKind
-            if let known = span.kind {
+            if let known = spans[node].kind {
                 kind = known
             } else if serviceName != nil && remoteServiceName != nil {
                 kind = .client  // a span without kind that knows both sides
@@ -54,29 +54,36 @@ public enum DependencyLinker {
                 child = remoteServiceName
             }
 
-            var isError = span.tag("error") != nil
+            var isError = spans[node].tag("error") != nil
             if kind == .producer || kind == .consumer {
                 if let parent, let child { links.add(parent: parent, child: child, isError: isError) }
                 continue  // the broker is the other side; never link producer → consumer
             }
 
             // Local spans may sit between this span and its remote parent.
-            if remoteAncestor[node] >= 0, let ancestorName = tree.spans[remoteAncestor[node]].localEndpoint?.serviceName {
-                let ancestor = tree.spans[remoteAncestor[node]]
+            let ancestor = remoteAncestor[node]
+            if ancestor >= 0, let ancestorName = namedService(spans[ancestor].localEndpoint) {
                 if kind == .client, let serviceName, ancestorName != serviceName {
                     // The remote service name ended up on the client: backfill the hop into it (error unknown).
                     links.add(parent: ancestorName, child: serviceName, isError: false)
                 }
                 if kind == .server || parent == nil { parent = ancestorName }
                 // An RPC split into client and server spans: the server inherits the client's error.
-                if !isError && ancestor.kind == .client && span.parentId != 0 && span.parentId == ancestor.id {
-                    isError = ancestor.tag("error") != nil
+                let parentId = spans[node].parentId
+                if !isError && spans[ancestor].kind == .client && parentId != 0 && parentId == spans[ancestor].id {
+                    isError = spans[ancestor].tag("error") != nil
                 }
             }
             guard let parent, let child else { continue }
             links.add(parent: parent, child: child, isError: isError)
         }
         return links.links
+    }
+
+    /// The service name of an endpoint; an empty name counts as none.
+    private static func namedService(_ endpoint: Endpoint?) -> String? {
+        guard let name = endpoint?.serviceName, !name.isEmpty else { return nil }
+        return name
     }
 
     /// Sums links per `(parent, child)`, sorted by parent then child (Java's `String.compareTo` order).

@@ -15,6 +15,7 @@ struct SpanNodeLinks {
     private(set) var root: Int?
     private(set) var edges: [Edge] = []
 
+    /// Links `spans`, which must be in `TraceMerger.merge` order (sorted by span id).
     init(_ spans: [Span]) {
         var parentKeys = SpanNodeParentKeys(capacity: spans.count)
         for span in spans {
@@ -34,8 +35,9 @@ struct SpanNodeLinks {
             if !span.shared && span.parentId != 0 {
                 hasParent = true
                 // Most specific first: a local span under a shared server on this same endpoint.
-                let sharedParent = SpanNodeKey.shared(span.parentId, span.localEndpoint)
-                if parentKeys.contains(sharedParent) { parentKeys.put(noEndpointKey, parent: sharedParent) }
+                if Self.hasSharedSpan(spans, id: span.parentId, localEndpoint: span.localEndpoint) {
+                    parentKeys.put(noEndpointKey, parent: .shared(span.parentId, span.localEndpoint))
+                }
             }
             if !hasParent && root == nil {
                 root = node  // the first span without a parent is taken as the real root
@@ -56,6 +58,26 @@ struct SpanNodeLinks {
             attached[child] = true
             edges.append(Edge(parent: parent, child: child))
         }
+    }
+}
+
+extension SpanNodeLinks {
+    /// Whether a shared span with `id` and exactly this local endpoint exists, i.e. whether Zipkin's
+    /// parent index holds the key `(id, shared, localEndpoint)`: every shared span is indexed under that
+    /// key and none is ever removed. A binary search over the id-sorted spans instead of hashing the
+    /// endpoint's strings.
+    static func hasSharedSpan(_ spans: [Span], id: UInt64, localEndpoint: Endpoint?) -> Bool {
+        var low = 0
+        var high = spans.count
+        while low < high {
+            let mid = (low + high) / 2
+            if spans[mid].id < id { low = mid + 1 } else { high = mid }
+        }
+        while low < spans.count && spans[low].id == id {
+            if spans[low].shared && spans[low].localEndpoint == localEndpoint { return true }
+            low += 1
+        }
+        return false
     }
 }
 
@@ -80,15 +102,14 @@ struct SpanNodeParentKeys {
         slotOfKey.reserveCapacity(capacity)
     }
 
-    func contains(_ key: SpanNodeKey) -> Bool { slotOfKey[key] != nil }
-
-    /// Sets the parent of `key`, keeping its position if present, else appending it.
+    /// Sets the parent of `key`, keeping its position if present, else appending it. One hash probe when
+    /// the key is new (the common case).
     mutating func put(_ key: SpanNodeKey, parent: SpanNodeKey?) {
-        if let slot = slotOfKey[key] {
+        if let slot = slotOfKey.updateValue(keys.count, forKey: key) {
+            slotOfKey[key] = slot  // already present: keep its place
             parents[slot] = parent
             return
         }
-        slotOfKey[key] = keys.count
         keys.append(key)
         parents.append(parent)
         live.append(true)

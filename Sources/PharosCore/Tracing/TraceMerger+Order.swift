@@ -1,12 +1,12 @@
 extension TraceMerger {
-    /// The spans normalised and stably sorted in Zipkin's cleanup order (`Trace.CLEANUP_COMPARATOR`).
+    /// The spans normalised and stably sorted in Zipkin's cleanup order (`Trace.CLEANUP_COMPARATOR`), which
+    /// compares spans as Zipkin's builder leaves them (no `shared` client, see `sideRank`).
     static func cleanupOrder(_ spans: [Span]) -> [Span] {
-        let normalizedSpans = spans.map(normalized)
-        let order = normalizedSpans.indices.sorted { a, b in
-            let c = compareForCleanup(normalizedSpans[a], normalizedSpans[b])
+        let order = spans.indices.sorted { a, b in
+            let c = compareForCleanup(spans[a], spans[b])
             return c < 0 || (c == 0 && a < b)
         }
-        return order.map { normalizedSpans[$0] }
+        return order.map { normalized(spans[$0]) }
     }
 
     /// Three-way cleanup comparison: span id; then clients, other non-shared spans, shared spans; then local
@@ -19,8 +19,9 @@ extension TraceMerger {
     }
 
     /// 0 for a client, 1 for another non-shared span, 2 for a shared span: a client's data comes first.
+    /// A client is never shared (the flag is dropped on normalising), so it ranks 0 either way.
     private static func sideRank(_ span: Span) -> Int {
-        span.shared ? 2 : (span.kind == .client ? 0 : 1)
+        span.kind == .client ? 0 : (span.shared ? 2 : 1)
     }
 
     /// No endpoint first; then service name, IPv4, IPv6, each with an absent value last.

@@ -19,46 +19,55 @@ public enum TraceMerger {
     /// as many spans as the input.
     public static func merge(_ spans: [Span]) -> [Span] {
         if spans.count <= 1 { return spans.map(normalized) }
-        let sorted = cleanupOrder(spans)
-        let traceId = preferredTraceId(sorted)
-
-        var result: [Span] = []
-        result.reserveCapacity(sorted.count)
-        var i = 0
-        while i < sorted.count {
-            let original = sorted[i]
-            var span = original
-            if original.traceIdIs128Bit != traceId.is128Bit {
-                span.traceIdHigh = traceId.high
-                span.traceIdLow = traceId.low
-                span.traceIdIs128Bit = traceId.is128Bit
+        // Compacts in place: `result[..<kept]` is done, `result[next...]` is still to read. Spans are only
+        // copied when an earlier one was folded away, so a trace with nothing to merge is one sort.
+        var result = cleanupOrder(spans)
+        let traceId = preferredTraceId(result)
+        var kept = 0
+        var next = 0
+        while next < result.count {
+            let id = result[next].id
+            let shared = result[next].shared
+            let kind = result[next].kind
+            let parentId = result[next].parentId
+            if kept != next { result[kept] = result[next] }
+            next += 1
+            if result[kept].traceIdIs128Bit != traceId.is128Bit {
+                result[kept].traceIdHigh = traceId.high
+                result[kept].traceIdLow = traceId.low
+                result[kept].traceIdIs128Bit = traceId.is128Bit
             }
-            i += 1
 
             // Fold in later pieces of the same operation: same id, same side, compatible local endpoint.
-            if i < sorted.count && sorted[i].id == original.id {
-                var endpoint = MergedEndpointIdentity(original.localEndpoint)
-                while i < sorted.count, sorted[i].id == original.id,
-                    sorted[i].shared == original.shared, endpoint.tryMerge(sorted[i].localEndpoint)
+            if next < result.count && result[next].id == id {
+                var endpoint = MergedEndpointIdentity(result[kept].localEndpoint)
+                while next < result.count, result[next].id == id, result[next].shared == shared,
+                    endpoint.tryMerge(result[next].localEndpoint)
                 {
-                    span.absorbFragment(sorted[i])
-                    i += 1
+                    result[kept].absorbFragment(result[next])
+                    next += 1
                 }
             }
 
             // The cleanup order puts a client before the server sharing its id: repair what the server missed.
-            if let last = result.last, last.id == original.id {
-                var shared = original.shared
-                if last.kind == .client && original.kind == .server && !shared {
-                    shared = true
-                    span.shared = true
+            // As in Zipkin, the conditions look at the span as reported, before folding.
+            if kept > 0 && result[kept - 1].id == id {
+                let last = kept - 1
+                var isShared = shared
+                if result[last].kind == .client && kind == .server && !isShared {
+                    isShared = true
+                    result[kept].shared = true
                 }
-                if shared && original.parentId == 0 && last.parentId != 0 {
-                    span.parentId = last.parentId
+                if isShared && parentId == 0 && result[last].parentId != 0 {
+                    result[kept].parentId = result[last].parentId
                 }
             }
-            result.append(normalized(span))
+            if result[kept].parentId == id || (result[kept].shared && result[kept].kind == .client) {
+                result[kept] = normalized(result[kept])
+            }
+            kept += 1
         }
+        result.removeSubrange(kept...)
         return result
     }
 

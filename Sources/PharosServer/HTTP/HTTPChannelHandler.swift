@@ -73,9 +73,15 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
                     details: "the \(encoding) body inflates past \(limits.maxInflatedBytes) bytes (--max-inflated-bytes)")
                 return write(context: context, response: .json(.payloadTooLarge, message), keepAlive: false, version: head.version)
             } catch {
-                let message = OpenTSDBError.json(
-                    code: 400, message: "Unable to decompress the request body", details: "Content-Encoding: \(encoding): \(error)")
-                return write(context: context, response: .json(.badRequest, message), keepAlive: head.isKeepAlive, version: head.version)
+                // Zipkin's collector answers a bad gzip body in plain text; everything else speaks OpenTSDB.
+                let response: HTTPResponse =
+                    head.uri.contains("/spans")
+                    ? .text(.badRequest, "Cannot gunzip spans: \(error)\n")
+                    : .json(
+                        .badRequest,
+                        OpenTSDBError.json(
+                            code: 400, message: "Unable to decompress the request body", details: "Content-Encoding: \(encoding): \(error)"))
+                return write(context: context, response: response, keepAlive: head.isKeepAlive, version: head.version)
             }
         }
         let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers, body: body, eventLoop: context.eventLoop)
@@ -85,8 +91,11 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         let eventLoop = context.eventLoop
         let started = self.started
         let stats = self.stats
+        // Browsers may call the API from any page (zipkin-server's default ALLOWED_ORIGINS=*).
+        let crossOrigin = head.headers.contains(name: "origin")
         router.handle(request, ResponseSink { response in
             stats.httpSeconds.record(started.duration(to: .now))
+            let response = crossOrigin ? response.allowingAnyOrigin() : response
             if eventLoop.inEventLoop {
                 let (handler, context) = loopBound.value
                 handler.write(context: context, response: response, keepAlive: keepAlive, version: version)

@@ -35,3 +35,12 @@ public struct ResponseSink: Sendable {
 
     public func callAsFunction(_ response: HTTPResponse) { send(response) }
 }
+
+extension HTTPResponse {
+    /// The same response with `access-control-allow-origin: *`.
+    func allowingAnyOrigin() -> HTTPResponse {
+        var copy = self
+        copy.headers.replaceOrAdd(name: "access-control-allow-origin", value: "*")
+        return copy
+    }
+}

@@ -22,7 +22,7 @@ struct ZipkinQueryRoutes: Sendable {
 
     func services(_ request: HTTPRequest, _ sink: ResponseSink) {
         guard searchEnabled else { return sink(.json(.ok, "[]")) }
-        offload { [spans] in sink(.json(.ok, Self.stringArray(spans.serviceNames))) }
+        offload { [spans] in sink(Self.names(spans.serviceNames)) }
     }
 
     func spanNames(_ request: HTTPRequest, _ sink: ResponseSink) {
@@ -30,7 +30,7 @@ struct ZipkinQueryRoutes: Sendable {
             return sink(.text(.badRequest, "serviceName is required\n"))
         }
         guard searchEnabled else { return sink(.json(.ok, "[]")) }
-        offload { [spans] in sink(.json(.ok, Self.stringArray(spans.spanNames(service: service.lowercased())))) }
+        offload { [spans] in sink(Self.names(spans.spanNames(service: service.lowercased()), cache: spans.serviceNames.count > 3)) }
     }
 
     func remoteServices(_ request: HTTPRequest, _ sink: ResponseSink) {
@@ -38,16 +38,17 @@ struct ZipkinQueryRoutes: Sendable {
             return sink(.text(.badRequest, "serviceName is required\n"))
         }
         guard searchEnabled else { return sink(.json(.ok, "[]")) }
-        offload { [spans] in sink(.json(.ok, Self.stringArray(spans.remoteServiceNames(service: service.lowercased())))) }
+        offload { [spans] in
+            sink(Self.names(spans.remoteServiceNames(service: service.lowercased()), cache: spans.serviceNames.count > 3))
+        }
     }
 
     /// `GET /api/v2/trace/{traceId}`: 1–32 lower-hex characters; 404 when no span of it is stored.
     func trace(_ request: HTTPRequest, _ sink: ResponseSink) {
-        let hex = String(request.path.dropFirst("/api/v2/trace/".count)).lowercased()
-        guard let (high, low) = Self.traceID(hex) else {
-            return sink(.text(.badRequest, "\(hex) should be a 1 to 32 character lower-hex string with no prefix\n"))
-        }
-        let strict = strictTraceId && hex.count > 16
+        let hex = HTTPRequest.percentDecode(request.path.dropFirst("/api/v2/trace/".count)).trimmingCharacters(in: .whitespaces)
+            .lowercased()
+        guard let (high, low) = Self.traceID(hex) else { return sink(.text(.badRequest, Self.malformed(hex))) }
+        let strict = strictTraceId
         offload { [spans] in
             let found = spans.trace(high: high, low: low, strict: strict)
             guard !found.isEmpty else { return sink(.text(.notFound, "\(hex) not found\n")) }
@@ -94,14 +95,17 @@ struct ZipkinQueryRoutes: Sendable {
 
     /// `GET /api/v2/traceMany?traceIds=a,b`: the traces found, each a list of spans; unknown ids are skipped.
     func traceMany(_ request: HTTPRequest, _ sink: ResponseSink) {
-        let ids = (request.query["traceIds"] ?? "").split(separator: ",").map { String($0).lowercased() }
+        let ids = (request.query["traceIds"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard !ids.isEmpty else { return sink(.text(.badRequest, "traceIds parameter is empty\n")) }
+        guard ids.count > 1 else {
+            return sink(.text(.badRequest, "Use /api/v2/trace/{traceId} endpoint to retrieve a single trace\n"))
+        }
+        // One answer per trace: by the full id when strict, else by the lower 64 bits (either width finds it).
         var parsed: [(high: UInt64, low: UInt64, strict: Bool)] = []
+        var asked: Set<[UInt64]> = []
         for hex in ids {
-            guard let (high, low) = Self.traceID(hex) else {
-                return sink(.text(.badRequest, "\(hex) should be a 1 to 32 character lower-hex string with no prefix\n"))
-            }
-            parsed.append((high, low, strictTraceId && hex.count > 16))
+            guard let (high, low) = Self.traceID(hex) else { return sink(.text(.badRequest, Self.malformed(hex))) }
+            if asked.insert([strictTraceId ? high : 0, low]).inserted { parsed.append((high, low, strictTraceId)) }
         }
         offload { [spans, parsed] in
             var out: [UInt8] = [UInt8(ascii: "[")]
@@ -120,14 +124,16 @@ struct ZipkinQueryRoutes: Sendable {
 
     /// `GET /api/v2/autocompleteKeys`: the configured `--autocomplete-keys`.
     func autocompleteKeys(_ request: HTTPRequest, _ sink: ResponseSink) {
-        sink(.json(.ok, Self.stringArray(keys)))
+        var response = HTTPResponse.json(.ok, Self.stringArray(keys))
+        response.headers.add(name: "Cache-Control", value: Self.namesCacheControl)
+        sink(response)
     }
 
     /// `GET /api/v2/autocompleteValues?key=k`: values seen for a configured key.
     func autocompleteValues(_ request: HTTPRequest, _ sink: ResponseSink) {
         guard let key = request.query["key"], !key.isEmpty else { return sink(.text(.badRequest, "key is required\n")) }
         guard searchEnabled else { return sink(.json(.ok, "[]")) }
-        offload { [spans] in sink(.json(.ok, Self.stringArray(spans.autocompleteValues(key: key)))) }
+        offload { [spans] in sink(Self.names(spans.autocompleteValues(key: key))) }
     }
 
     static func traceID(_ hex: String) -> (UInt64, UInt64)? {
@@ -137,6 +143,18 @@ struct ZipkinQueryRoutes: Sendable {
         guard let low, let high else { return nil }
         return (high, low)
     }
+
+    /// zipkin-server lets clients cache name lists for 5 minutes once there are more than 3 services (or
+    /// autocomplete values): a new deployment with few services should see new names at once.
+    static let namesCacheControl = "max-age=300, must-revalidate"
+
+    static func names(_ names: [String], cache: Bool? = nil) -> HTTPResponse {
+        var response = HTTPResponse.json(.ok, stringArray(names))
+        if cache ?? (names.count > 3) { response.headers.add(name: "Cache-Control", value: namesCacheControl) }
+        return response
+    }
+
+    static func malformed(_ hex: String) -> String { "\(hex) should be lower-hex encoded with no prefix\n" }
 
     static func stringArray(_ names: [String]) -> String {
         "[" + names.map(OpenTSDBResponses.jsonString).joined(separator: ",") + "]"

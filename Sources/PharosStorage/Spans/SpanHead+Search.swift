@@ -48,12 +48,13 @@ extension SpanHead {
         if let remote = query.remoteServiceName, !candidates.contains(where: { $0.remoteEndpoint?.serviceName == remote }) {
             return false
         }
-        for term in query.annotations {
+        // A bare term, or `key=` with an empty value, matches an annotation value or a tag key.
+        for term in query.annotations + query.tags.filter({ $0.value.isEmpty }).map(\.key) {
             guard candidates.contains(where: { span in
                 span.annotations.contains { $0.value == term } || span.tags.contains { $0.key == term }
             }) else { return false }
         }
-        for (key, value) in query.tags where !candidates.contains(where: { $0.tag(key) == value }) { return false }
+        for (key, value) in query.tags where !value.isEmpty && !candidates.contains(where: { $0.tag(key) == value }) { return false }
         if let minimum = query.minDurationUs {
             let maximum = query.maxDurationUs ?? Int64.max
             guard candidates.contains(where: { $0.durationUs != 0 && $0.durationUs >= minimum && $0.durationUs <= maximum }) else {
