@@ -1,2 +1,4 @@
-// The trace benchmark generator (work in progress).
-print("tracegen: not yet built")
+import ArgumentParser
+
+// `tracegen`: the trace benchmark's data generator, load client and query-latency client (Benchmarks/README.md).
+TraceGen.main()

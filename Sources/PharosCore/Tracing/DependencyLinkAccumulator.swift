@@ -24,17 +24,25 @@ public struct DependencyLinkAccumulator: Sendable {
         for link in links { add(link) }
     }
 
+    /// Takes links back out: storage that linked part of a trace and later sees the rest subtracts the
+    /// part's links and adds the whole trace's, so stored sums stay those of whole traces.
+    public mutating func subtract(_ links: [DependencyLink]) {
+        for link in links {
+            add(DependencyLink(parent: link.parent, child: link.child, callCount: -link.callCount, errorCount: -link.errorCount))
+        }
+    }
+
     /// Adds one link's counts to its edge.
     public mutating func add(_ link: DependencyLink) {
         let edge = DependencyEdge(parent: link.parent, child: link.child)
         counts[edge, default: DependencyCounts()].add(calls: link.callCount, errors: link.errorCount)
     }
 
-    /// One link per edge with the summed counts, sorted by parent then child.
+    /// One link per edge with the summed counts (edges that sum to zero left out), sorted by parent then child.
     public var links: [DependencyLink] {
         var result: [DependencyLink] = []
         result.reserveCapacity(counts.count)
-        for (edge, sum) in counts {
+        for (edge, sum) in counts where sum.calls != 0 || sum.errors != 0 {
             result.append(DependencyLink(parent: edge.parent, child: edge.child, callCount: sum.calls, errorCount: sum.errors))
         }
         result.sort { l, r in

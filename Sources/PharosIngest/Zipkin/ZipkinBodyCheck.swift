@@ -12,6 +12,7 @@ public enum ZipkinBodyCheck {
         case jsonV1 = "JSON_V1"
         case jsonV2 = "JSON_V2"
         case proto3 = "PROTO3"
+        case thrift = "THRIFT"
     }
 
     /// True when the body carries no spans and should be answered 202 without decoding.

@@ -25,6 +25,17 @@ enum ZipkinIDRules {
         var high: UInt64 = 0
         var low: UInt64 = 0
         var i = 0
+        if count <= 16 {  // span ids and 64-bit trace ids: one word
+            while i < count {
+                let c = base[i]
+                let digit = c &- 0x30
+                let letter = c &- 0x61
+                guard digit < 10 || letter < 6 else { return nil }
+                low = low << 4 | UInt64(digit < 10 ? digit : letter &+ 10)
+                i += 1
+            }
+            return Parsed(high: 0, low: low, length: count)
+        }
         while i < count {
             let c = base[i]
             let nibble: UInt8

@@ -19,6 +19,7 @@ public enum ZipkinIPText {
 
     /// Parses address text as Zipkin does; nil when Zipkin would drop it.
     public static func parse(_ text: UnsafeBufferPointer<UInt8>) -> Address? {
+        if let v4 = ipv4(text) { return .v4(v4) }  // the common case, and exactly what the rules below decide for it
         var hasColon = false
         var hasDot = false
         var lastColon = -1

@@ -14,7 +14,9 @@ extension ZipkinJSONCursor {
         pos += 1
         let start = pos
         var escaped = false
-        while pos < count {
+        while true {
+            skipPlainText()
+            guard pos < count else { break }
             let b = base[pos]
             if b == 0x22 {
                 pos += 1
@@ -28,6 +30,25 @@ extension ZipkinJSONCursor {
             pos += 1
         }
         throw .endOfInput(count)
+    }
+
+    /// Moves past string bytes that are neither a quote nor a backslash, eight at a time (a word has such a
+    /// byte when `haszero(word ^ pattern)`); stops at the first quote or backslash, or near the end of the body.
+    @inline(__always)
+    mutating func skipPlainText() {
+        let raw = UnsafeRawPointer(base)
+        while pos + 8 <= count {
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: pos, as: UInt64.self))
+            let q = w ^ 0x2222_2222_2222_2222
+            let s = w ^ 0x5C5C_5C5C_5C5C_5C5C
+            let found = ((q &- 0x0101_0101_0101_0101) & ~q | (s &- 0x0101_0101_0101_0101) & ~s) & 0x8080_8080_8080_8080
+            if found != 0 {
+                pos += found.trailingZeroBitCount / 8  // the lowest flag is exact; borrows only flag bytes above it
+                return
+            }
+            pos += 8
+        }
+        while pos < count && base[pos] != 0x22 && base[pos] != 0x5C { pos += 1 }
     }
 
     /// Gson rejects an unknown escape even in a value it skips: a backslash must precede one of `"`, `/`, `'`,
@@ -50,19 +71,8 @@ extension ZipkinJSONCursor {
         }
     }
 
-    /// Gson's `nextString`: a string's text, or a number's literal text; other tokens are errors.
-    @inline(__always)
-    mutating func string() throws(Failure) -> String {
-        let b = try peek()
-        if b == 0x22 { return try text(stringRange()) }
-        if b == 0x2D || b &- 0x30 < 10 {
-            let n = try numberToken()
-            return String(decoding: UnsafeBufferPointer(start: base + n.start, count: n.end - n.start), as: UTF8.self)
-        }
-        throw .wrongType("a string", pos)
-    }
-
-    /// Like `string()` but returns raw bytes, for ids and enums that need no `String` (nil: has escapes).
+    /// Gson's `nextString` as raw bytes: a string token, or a number's literal text as an unescaped token;
+    /// other tokens are errors. `ZipkinJSONReader.text()` makes the `String`; ids and enums need none.
     @inline(__always)
     mutating func rawString() throws(Failure) -> StringToken {
         let b = try peek()
@@ -151,6 +161,7 @@ extension ZipkinJSONCursor {
     /// Gson's `nextLong`: an integer literal, an integral decimal (`1e3`), or a quoted one (`"42"`).
     mutating func long() throws(Failure) -> Int64 {
         let b = try peek()
+        if b &- 0x31 < 9, let v = plainInteger() { return v }
         let start: Int
         let end: Int
         var integer: Bool
@@ -164,6 +175,28 @@ extension ZipkinJSONCursor {
         }
         if integer, let v = parseInt64(start, end) { return v }
         return try slowLong(start, end)
+    }
+
+    /// The common case of `long()` in one pass: 1–18 digits without a leading zero, then a delimiter (or the
+    /// end). Nil, with the cursor unmoved, for anything else, which the general path reads or rejects.
+    @inline(__always)
+    mutating func plainInteger() -> Int64? {
+        var p = pos
+        var v: Int64 = 0
+        while p < count && p - pos < 18 {
+            let d = base[p] &- 0x30
+            if d >= 10 { break }
+            v = v &* 10 &+ Int64(d)
+            p += 1
+        }
+        if p < count {
+            switch base[p] {
+            case 0x20, 0x0A, 0x0D, 0x09, 0x2C, 0x5D, 0x7D, 0x3A: break  // `checkDelimiter`'s set
+            default: return nil
+            }
+        }
+        pos = p
+        return v
     }
 
     @inline(__always)

@@ -28,7 +28,15 @@ extension ZipkinJSONReader {
     mutating func lowercasedName() throws(ZipkinJSONCursor.Failure) -> String? {
         let t = try cursor.rawString()
         if t.escaped { return ZipkinNames.lowercased(try cursor.text(t)) }
-        return ZipkinNames.lowercased(cursor.base + t.start, t.end - t.start)
+        return strings.name(cursor.base + t.start, t.end - t.start)
+    }
+
+    /// Gson's `nextString` (a string's text, or a number's literal text), from the body's string table.
+    @inline(__always)
+    mutating func text() throws(ZipkinJSONCursor.Failure) -> String {
+        let t = try cursor.rawString()
+        if t.escaped { return try cursor.text(t) }
+        return strings.text(cursor.base + t.start, t.end - t.start)
     }
 
     /// `Span.Kind.valueOf`: the exact upper-case name, else `No enum constant zipkin2.Span.Kind.X`.
@@ -55,7 +63,7 @@ extension ZipkinJSONReader {
                 if reader.matches(name, "timestamp") {
                     timestamp = try reader.cursor.long()
                 } else if reader.matches(name, "value") {
-                    value = try reader.cursor.string()
+                    value = try reader.text()
                 } else {
                     try reader.cursor.skipValue()
                 }
@@ -75,8 +83,14 @@ extension ZipkinJSONReader {
             let key = try memberName()
             path.member = key.start..<key.end
             if try cursor.peek() == 0x6E { throw .message("No value at \(path.text(cursor))") }
-            let value = try cursor.string()
-            tags.append(SpanTag(key: try cursor.text(key), value: value))
+            let value = try text()
+            if key.escaped {
+                keyOrder.seeUnknown()
+                tags.append(SpanTag(key: try cursor.text(key), value: value))
+            } else {
+                keyOrder.see(cursor.base + key.start, key.end - key.start)
+                tags.append(SpanTag(key: strings.text(cursor.base + key.start, key.end - key.start), value: value))
+            }
         } while try cursor.next(close: 0x7D)
         path.member = nil
     }

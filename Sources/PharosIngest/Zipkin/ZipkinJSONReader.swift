@@ -1,15 +1,16 @@
 import PharosCore
 
-/// The state of one JSON decode: a cursor, the current path, and scratch arrays reused across spans so
-/// each span's tags and annotations are allocated once, at their final size. Parts shared by the v1 and
-/// v2 readers live here (key matching, endpoints). Not thread-safe; one per decode call.
+/// The state of one JSON decode: a cursor, the current path, scratch lists for a span's tags and
+/// annotations (`ZipkinMoveBuffer`), and the body's strings (`ZipkinStringTable`). Parts shared by the v1 and v2 readers live here (key matching, text, endpoints).
+/// Not thread-safe; one per decode call.
 struct ZipkinJSONReader {
     var cursor: ZipkinJSONCursor
     var path = ZipkinJSONPath()
-    /// The span's tags and annotations being read; moved into the span, then re-created with the previous
-    /// span's sizes as capacity, so a body of similar spans allocates each array once at its final size.
-    var tags: [SpanTag] = []
-    var annotations: [SpanAnnotation] = []
+    /// The span's tags and annotations being read, moved into the span at its end.
+    let tags = ZipkinMoveBuffer<SpanTag>()
+    let annotations = ZipkinMoveBuffer<SpanAnnotation>()
+    var keyOrder = ZipkinKeyOrder()
+    let strings = ZipkinStringTable()
 
     init(_ body: UnsafeRawBufferPointer) {
         cursor = ZipkinJSONCursor(body)
@@ -51,12 +52,7 @@ struct ZipkinJSONReader {
             path.member = name.start..<name.end
             if try cursor.consumeNull() { continue }
             if matches(name, "serviceName") {
-                let t = try cursor.rawString()
-                if t.escaped {
-                    e.serviceName = ZipkinNames.lowercased(try cursor.text(t))
-                } else {
-                    e.serviceName = ZipkinNames.lowercased(cursor.base + t.start, t.end - t.start)
-                }
+                e.serviceName = try lowercasedName()
             } else if matches(name, "ipv4") || matches(name, "ipv6") {
                 let t = try cursor.rawString()
                 let address: ZipkinIPText.Address?

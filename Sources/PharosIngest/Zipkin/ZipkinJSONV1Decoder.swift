@@ -90,7 +90,7 @@ extension ZipkinJSONReader {
                 if reader.matches(name, "timestamp") {
                     timestamp = try reader.cursor.long()
                 } else if reader.matches(name, "value") {
-                    value = try reader.cursor.string()
+                    value = try reader.text()
                 } else if reader.matches(name, "endpoint"), try reader.cursor.peek() != 0x6E {
                     endpoint = try reader.endpoint()
                 } else {
@@ -118,11 +118,11 @@ extension ZipkinJSONReader {
             member: { (reader, name) throws(ZipkinJSONCursor.Failure) in
                 if try reader.cursor.consumeNull() { return }
                 if reader.matches(name, "key") {
-                    key = try reader.cursor.string()
+                    key = try reader.text()
                 } else if reader.matches(name, "value") {
                     let b = try reader.cursor.peek()
                     if b == 0x22 {
-                        stringValue = try reader.cursor.string()
+                        stringValue = try reader.text()
                     } else if b == 0x74 || b == 0x66 {
                         boolValue = try reader.cursor.bool()
                     } else {

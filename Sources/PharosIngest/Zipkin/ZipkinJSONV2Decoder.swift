@@ -29,65 +29,70 @@ extension ZipkinJSONReader {
         guard try cursor.peek() == 0x5B else { throw .wrongType("BEGIN_ARRAY", cursor.pos) }
         cursor.pos += 1
         if try cursor.consume(0x5D) { return }
-        var assembly = ZipkinSpanAssembly()
         var index = 0
         repeat {
             path.enterSpan(index)
-            try span(&assembly)
-            do { spans.append(try assembly.build()) } catch { throw .message(error.message) }
+            var span = ZipkinSpanAssembly.emptySpan
+            var assembly = ZipkinSpanAssembly()
+            try self.span(&span, &assembly)
+            do throws(ZipkinIDRules.Failure) { try assembly.finish(&span) } catch { throw .message(error.message) }
+            spans.append(consume span)
             index += 1
         } while try cursor.next(close: 0x5D)
     }
 
-    /// One span object into `assembly`.
-    mutating func span(_ a: inout ZipkinSpanAssembly) throws(ZipkinJSONCursor.Failure) {
+    /// One span object into `s`.
+    mutating func span(_ s: inout Span, _ a: inout ZipkinSpanAssembly) throws(ZipkinJSONCursor.Failure) {
         guard try cursor.peek() == 0x7B else { throw .malformed(cursor.pos) }
         cursor.pos += 1
-        a.reset()
         if try cursor.consume(0x7D) { return }
         repeat {
             let name = try memberName()
             path.field = name.start..<name.end
-            try member(name, &a)
+            try member(name, &s, &a)
         } while try cursor.next(close: 0x7D)
         path.field = nil
-        ZipkinSpanAssembly.move(&tags, into: &a.span.tags)
-        ZipkinSpanAssembly.move(&annotations, into: &a.span.annotations)
+        a.tagsInOrder = keyOrder.inOrder
+        keyOrder.reset()
+        s.tags = tags.take()
+        s.annotations = annotations.take()
     }
 
     @inline(__always)
-    mutating func member(_ name: ZipkinJSONCursor.StringToken, _ a: inout ZipkinSpanAssembly) throws(ZipkinJSONCursor.Failure) {
+    mutating func member(
+        _ name: ZipkinJSONCursor.StringToken, _ s: inout Span, _ a: inout ZipkinSpanAssembly
+    ) throws(ZipkinJSONCursor.Failure) {
         if matches(name, "traceId") {
-            a.setTraceId(try id(ZipkinIDRules.traceId))
+            a.setTraceId(try id(ZipkinIDRules.traceId), of: &s)
             return
         }
         if matches(name, "id") {
-            a.setId(try id(ZipkinIDRules.spanId))
+            a.setId(try id(ZipkinIDRules.spanId), of: &s)
             return
         }
         if try cursor.consumeNull() { return }
         if matches(name, "parentId") {
-            a.span.parentId = try id(ZipkinIDRules.parentId)
+            s.parentId = try id(ZipkinIDRules.parentId)
         } else if matches(name, "kind") {
-            a.span.kind = try kind()
+            s.kind = try kind()
         } else if matches(name, "name") {
-            a.span.name = try lowercasedName()
+            s.name = try lowercasedName()
         } else if matches(name, "timestamp") {
-            a.setTimestamp(try cursor.long())
+            s.timestampUs = ZipkinSpanAssembly.micros(try cursor.long())
         } else if matches(name, "duration") {
-            a.setDuration(try cursor.long())
+            s.durationUs = ZipkinSpanAssembly.micros(try cursor.long())
         } else if matches(name, "localEndpoint") {
-            a.setLocalEndpoint(try endpoint())
+            s.localEndpoint = ZipkinSpanAssembly.endpoint(try endpoint())
         } else if matches(name, "remoteEndpoint") {
-            a.setRemoteEndpoint(try endpoint())
+            s.remoteEndpoint = ZipkinSpanAssembly.endpoint(try endpoint())
         } else if matches(name, "annotations") {
             try annotationList()
         } else if matches(name, "tags") {
             try tagObject()
         } else if matches(name, "debug") {
-            if try cursor.bool() { a.span.debug = true }
+            if try cursor.bool() { s.debug = true }
         } else if matches(name, "shared") {
-            if try cursor.bool() { a.span.shared = true }
+            if try cursor.bool() { s.shared = true }
         } else {
             try cursor.skipValue()
         }

@@ -28,7 +28,7 @@ public enum ZipkinProto3Decoder: ZipkinSpanDecoder {
                 if key == 0x0A {
                     let length = try reader.length()
                     let limit = reader.pos + length
-                    spans.append(try reader.span(until: limit))
+                    try reader.span(until: limit, into: &spans)
                     index += 1
                 } else {
                     try reader.skip(key)

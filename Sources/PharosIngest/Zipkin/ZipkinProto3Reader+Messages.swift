@@ -2,58 +2,65 @@ import PharosCore
 
 /// The `Span`, `Endpoint`, `Annotation` and tag-entry messages of `zipkin.proto`.
 extension ZipkinProto3Reader {
-    /// One `Span` message ending at `limit` (`Proto3ZipkinFields.SpanField.readValue`).
-    mutating func span(until limit: Int) throws(Failure) -> Span {
-        var a = ZipkinSpanAssembly()
-        do {
-            while pos < limit {
-                let key = try varint32()
-                switch key {
-                case 0x0A:  // trace_id
-                    guard let p = try id() else { throw Failure(message: "traceId == null") }
-                    if p.length > 32 { throw Failure(message: "traceId.length > 32") }
-                    a.setTraceId(try ZipkinIDRules.traceId(p))
-                case 0x12:  // parent_id
-                    guard let p = try id() else { a.span.parentId = 0; break }
-                    if p.length > 16 { throw Failure(message: "parentId.length > 16") }
-                    a.span.parentId = p.low
-                case 0x1A:  // id
-                    guard let p = try id() else { throw Failure(message: "id == null") }
-                    if p.length > 16 { throw Failure(message: "id.length > 16") }
-                    if p.low == 0 && p.length == 16 { throw Failure(message: "id is all zeros") }
-                    a.setId(p.low)
-                case 0x20:  // kind
-                    let k = try varint32()
-                    if let kind = SpanKind(rawValue: UInt8(truncatingIfNeeded: k)), k <= 4 { a.span.kind = kind }
-                case 0x2A: a.span.name = try name()
-                case 0x31: a.setTimestamp(Int64(bitPattern: try fixed64()))
-                case 0x38: a.setDuration(Int64(bitPattern: try varint64()))
-                case 0x42: a.setLocalEndpoint(try endpoint())
-                case 0x4A: a.setRemoteEndpoint(try endpoint())
-                case 0x52: try annotation()
-                case 0x5A: try tag()
-                case 0x60: if try bool() { a.span.debug = true }
-                case 0x68: if try bool() { a.span.shared = true }
-                default: try skip(key)
-                }
+    /// One `Span` message ending at `limit` (`Proto3ZipkinFields.SpanField.readValue`), appended to `spans`.
+    mutating func span(until limit: Int, into spans: inout [Span]) throws(Failure) {
+        var span = ZipkinSpanAssembly.emptySpan
+        var assembly = ZipkinSpanAssembly()
+        try fields(until: limit, &span, &assembly)
+        do throws(ZipkinIDRules.Failure) { try assembly.finish(&span) } catch { throw Failure(message: error.message) }
+        spans.append(consume span)
+    }
+
+    /// The fields of a `Span` message into `s`.
+    mutating func fields(until limit: Int, _ s: inout Span, _ a: inout ZipkinSpanAssembly) throws(Failure) {
+        while pos < limit {
+            let key = try varint32()
+            switch key {
+            case 0x0A:  // trace_id
+                guard let p = try id() else { throw Failure(message: "traceId == null") }
+                if p.length > 32 { throw Failure(message: "traceId.length > 32") }
+                a.setTraceId(try rule { () throws(ZipkinIDRules.Failure) in try ZipkinIDRules.traceId(p) }, of: &s)
+            case 0x12:  // parent_id
+                guard let p = try id() else { s.parentId = 0; break }
+                if p.length > 16 { throw Failure(message: "parentId.length > 16") }
+                s.parentId = p.low
+            case 0x1A:  // id
+                guard let p = try id() else { throw Failure(message: "id == null") }
+                if p.length > 16 { throw Failure(message: "id.length > 16") }
+                if p.low == 0 && p.length == 16 { throw Failure(message: "id is all zeros") }
+                a.setId(p.low, of: &s)
+            case 0x20:  // kind
+                let k = try varint32()
+                if let kind = SpanKind(rawValue: UInt8(truncatingIfNeeded: k)), k <= 4 { s.kind = kind }
+            case 0x2A: s.name = try name()
+            case 0x31: s.timestampUs = ZipkinSpanAssembly.micros(Int64(bitPattern: try fixed64()))
+            case 0x38: s.durationUs = ZipkinSpanAssembly.micros(Int64(bitPattern: try varint64()))
+            case 0x42: s.localEndpoint = ZipkinSpanAssembly.endpoint(try endpoint())
+            case 0x4A: s.remoteEndpoint = ZipkinSpanAssembly.endpoint(try endpoint())
+            case 0x52: try annotation()
+            case 0x5A: try tag()
+            case 0x60: if try bool() { s.debug = true }
+            case 0x68: if try bool() { s.shared = true }
+            default: try skip(key)
             }
-        } catch let f as ZipkinIDRules.Failure {
-            throw Failure(message: f.message)
-        } catch let f as Failure {
-            throw f
-        } catch {
-            preconditionFailure("BUG: unexpected error \(error)")
         }
         if pos != limit { throw Failure(message: "Malformed: span overran its length at byte \(pos)") }
-        ZipkinSpanAssembly.move(&tags, into: &a.span.tags)
-        ZipkinSpanAssembly.move(&annotations, into: &a.span.annotations)
-        do { return try a.build() } catch { throw Failure(message: error.message) }
+        a.tagsInOrder = keyOrder.inOrder
+        keyOrder.reset()
+        s.tags = tags.take()
+        s.annotations = annotations.take()
+    }
+
+    /// Runs one of `ZipkinIDRules`, turning its failure into this reader's.
+    @inline(__always)
+    func rule<T>(_ body: () throws(ZipkinIDRules.Failure) -> T) throws(Failure) -> T {
+        do { return try body() } catch { throw Failure(message: error.message) }
     }
 
     @inline(__always)
     mutating func name() throws(Failure) -> String? {
         let (start, n) = try bytes()
-        return ZipkinNames.lowercased(base + start, n)
+        return strings.name(base + start, n)
     }
 
     /// `EndpointField.readValue`; nil for an empty message.
@@ -105,17 +112,19 @@ extension ZipkinProto3Reader {
     mutating func tag() throws(Failure) {
         let n = try length()
         let limit = pos + n
-        var key: String? = nil
+        var key: (start: Int, count: Int)? = nil
         var value = ""
         while pos < limit {
             let k = try varint32()
             switch k {
-            case 0x0A: key = try string()
+            case 0x0A: key = try bytes()
             case 0x12: value = try string()
             default: try skip(k)
             }
         }
         if pos != limit { throw Failure(message: "Malformed: tag overran its length at byte \(pos)") }
-        if let key { tags.append(SpanTag(key: key, value: value)) }
+        guard let key else { return }
+        keyOrder.see(base + key.start, key.count)
+        tags.append(SpanTag(key: strings.text(base + key.start, key.count), value: value))
     }
 }

@@ -1,13 +1,17 @@
 import PharosCore
 
 /// The wire-format primitives of `ZipkinProto3Decoder`, plus the span, endpoint, annotation and tag
-/// messages. Every read checks against `end` first, then loads through an unsafe pointer. Not thread-safe.
+/// messages. Every read checks against `end` first, then loads through an unsafe pointer. Strings come from
+/// one `ZipkinStringTable` per body. Not thread-safe.
 struct ZipkinProto3Reader {
     let base: UnsafePointer<UInt8>
     let end: Int
     var pos = 0
-    var tags: [SpanTag] = []
-    var annotations: [SpanAnnotation] = []
+    /// The span's tags and annotations being read, moved into the span at its end.
+    let tags = ZipkinMoveBuffer<SpanTag>()
+    let annotations = ZipkinMoveBuffer<SpanAnnotation>()
+    var keyOrder = ZipkinKeyOrder()
+    let strings = ZipkinStringTable()
 
     struct Failure: Error {
         var message: String
@@ -90,7 +94,7 @@ struct ZipkinProto3Reader {
     @inline(__always)
     mutating func string() throws(Failure) -> String {
         let (start, n) = try bytes()
-        return String(decoding: UnsafeBufferPointer(start: base + start, count: n), as: UTF8.self)
+        return strings.text(base + start, n)
     }
 
     /// `BooleanField.read`: one byte, 0 or 1.
@@ -108,6 +112,12 @@ struct ZipkinProto3Reader {
         let (start, n) = try bytes()
         if n == 0 { return nil }
         if n > 32 { throw Failure(message: "hex field greater than 32 chars long: \(n)") }
+        let raw = UnsafeRawPointer(base + start)
+        if n == 8 { return ZipkinIDRules.Parsed(high: 0, low: UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)), length: 16) }
+        if n == 16 {
+            let high = UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self))
+            return ZipkinIDRules.Parsed(high: high, low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)), length: 32)
+        }
         var high: UInt64 = 0
         var low: UInt64 = 0
         for i in 0..<n {

@@ -17,12 +17,9 @@ enum ZipkinV1SpanConverter {
         var c = State(source: source)
         c.processAnnotations()
         c.processBinaryAnnotations()
-        for span in c.spans {
-            var a = ZipkinSpanAssembly()
-            a.span = span
-            a.hasTraceId = true
-            a.hasId = true
-            out.append(try a.build())
+        for var span in c.spans {
+            try ZipkinSpanAssembly(hasTraceId: true, hasId: true).finish(&span)
+            out.append(span)
         }
     }
 

@@ -19,7 +19,8 @@ struct ZipkinRoutes: Sendable {
     }
 
     func postV1(_ request: HTTPRequest, _ sink: ResponseSink) {
-        accept(request, sink, as: .jsonV1)
+        let thrift = request.headers.first(name: "content-type")?.lowercased().hasPrefix("application/x-thrift") == true
+        accept(request, sink, as: thrift ? .thrift : .jsonV1)
     }
 
     private func accept(_ request: HTTPRequest, _ sink: ResponseSink, as encoding: ZipkinBodyCheck.Encoding) {
@@ -34,6 +35,7 @@ struct ZipkinRoutes: Sendable {
                 case .jsonV2: try ZipkinJSONV2Decoder.decode(raw, into: &out)
                 case .jsonV1: try ZipkinJSONV1Decoder.decode(raw, into: &out)
                 case .proto3: try ZipkinProto3Decoder.decode(raw, into: &out)
+                case .thrift: try ZipkinThriftV1Decoder.decode(raw, into: &out)
                 }
                 return out
             }

@@ -131,10 +131,16 @@ final class SpanCatalog: Sendable {
                     }
                 }
                 let insertName = try db.makeStatement(sql: "INSERT OR IGNORE INTO spanName VALUES (?, ?, ?, ?)")
-                for pair in summary.spanNames { try insertName.execute(arguments: [row.id, pair[0], 0, pair[1]]) }
-                for pair in summary.remoteServices { try insertName.execute(arguments: [row.id, pair[0], 1, pair[1]]) }
+                for (service, names) in summary.spanNames {
+                    for name in names { try insertName.execute(arguments: [row.id, service, 0, name]) }
+                }
+                for (service, remotes) in summary.remoteServices {
+                    for remote in remotes { try insertName.execute(arguments: [row.id, service, 1, remote]) }
+                }
                 let insertValue = try db.makeStatement(sql: "INSERT OR IGNORE INTO spanTagValue VALUES (?, ?, ?)")
-                for pair in summary.autocomplete { try insertValue.execute(arguments: [row.id, pair[0], pair[1]]) }
+                for (key, values) in summary.autocomplete {
+                    for value in values { try insertValue.execute(arguments: [row.id, key, value]) }
+                }
                 let insertLink = try db.makeStatement(sql: "INSERT INTO spanLink VALUES (?, ?, ?, ?, ?, ?)")
                 for (minute, links) in summary.links {
                     for link in links {

@@ -18,9 +18,12 @@ struct SpanHead {
         byTrace[span.traceIdLow, default: []].append(spans.count)
         spans.append(span)
         if let service = span.localEndpoint?.serviceName {
-            var names = spanNames[service] ?? []
-            if let name = span.name { names.insert(name) }
-            spanNames[service] = names
+            // In place: a read-modify-write of the set would copy it for every span.
+            if let name = span.name {
+                spanNames[service, default: []].insert(name)
+            } else if spanNames[service] == nil {
+                spanNames[service] = []
+            }
             if let remote = span.remoteEndpoint?.serviceName { remoteServices[service, default: []].insert(remote) }
         }
         for tag in span.tags where autocompleteKeys.contains(tag.key) {

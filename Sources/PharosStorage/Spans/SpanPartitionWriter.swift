@@ -19,11 +19,12 @@ struct SpanPartitionWriter {
             var services: [String: Int64]
         }
         var traces: [Trace] = []
-        /// (service, span name) and (service, remote service) pairs.
-        var spanNames: Set<[String]> = []
-        var remoteServices: Set<[String]> = []
-        var autocomplete: Set<[String]> = []
-        /// Dependency links by the minute (epoch ms) of their trace's timestamp.
+        /// Service → span names and remote services; autocomplete key → values (the head's own indexes).
+        var spanNames: [String: Set<String>] = [:]
+        var remoteServices: [String: Set<String>] = [:]
+        var autocomplete: [String: Set<String>] = [:]
+        /// Dependency links by the minute (epoch ms) of their trace's timestamp, signed (see `SpanStore.sealLinks`);
+        /// filled in by the store, which knows the earlier parts of each trace.
         var links: [Int64: [DependencyLink]] = [:]
         var minTimestampUs: Int64 = .max
         var maxTimestampUs: Int64 = .min
@@ -31,48 +32,42 @@ struct SpanPartitionWriter {
         var byteSize: Int64 = 0
     }
 
-    let autocompleteKeys: Set<String>
-
-    func write(_ spans: [Span], to path: String) throws(StorageError) -> Summary {
+    /// Writes the spans of `head`; its name and autocomplete indexes become the summary's as they are.
+    func write(_ head: SpanHead, to path: String) throws(StorageError) -> Summary {
+        let spans = head.spans
         let dictionary = SpanDictionary(for: spans)
-        let order = spans.indices.sorted { a, b in
-            let x = spans[a], y = spans[b]
-            if x.traceIdLow != y.traceIdLow { return x.traceIdLow < y.traceIdLow }
-            if x.traceIdHigh != y.traceIdHigh { return x.traceIdHigh < y.traceIdHigh }
-            if x.traceIdIs128Bit != y.traceIdIs128Bit { return !x.traceIdIs128Bit }
-            if x.timestampUs != y.timestampUs { return x.timestampUs < y.timestampUs }
-            return x.id < y.id
-        }
+        // Sort plain keys, not spans: comparing `Span` values would copy (retain and release) every field.
+        let order = spans.indices.map { index in
+            let span = spans[index]
+            return SortKey(
+                low: span.traceIdLow, high: span.traceIdHigh, is128: span.traceIdIs128Bit, timestampUs: span.timestampUs, id: span.id,
+                index: index)
+        }.sorted().map(\.index)
         var summary = Summary()
         summary.spanCount = spans.count
+        summary.spanNames = head.spanNames
+        summary.remoteServices = head.remoteServices
+        summary.autocomplete = head.autocomplete
         var file = ByteWriter(capacity: spans.count * 32)
         file.writeBytes(SpanPartitionFormat.magic)
         file.writeUInt8(SpanPartitionFormat.version)
         file.writeUInt8(0)
         var sections: [SpanSection] = []
         var block = ByteWriter(capacity: SpanPartitionFormat.blockTargetBytes + 4096)
-        var linkMinutes: [Int64: DependencyLinkAccumulator] = [:]
-        // Dependency links group spans by the lower 64 bits only, as Zipkin links mixed-width traces.
-        var run: [Span] = []
         var start = 0
         while start < order.count {
             var end = start + 1
             let first = spans[order[start]]
             while end < order.count, Self.sameTrace(spans[order[end]], first) { end += 1 }
-            var seen: Set<Span> = []
-            let trace = order[start..<end].map { spans[$0] }.filter { seen.insert($0).inserted }
+            let trace = order[start..<end].map { spans[$0] }
             SpanBlockCodec.encodeTrace(trace, dictionary: dictionary, into: &block)
             summarise(trace, block: sections.count, into: &summary)
-            if let last = run.last, last.traceIdLow != first.traceIdLow { Self.link(run, into: &linkMinutes) }
-            if run.last?.traceIdLow != first.traceIdLow { run.removeAll(keepingCapacity: true) }
-            run += trace
             if block.count >= SpanPartitionFormat.blockTargetBytes {
                 sections.append(Self.appendSection(block, to: &file))
                 block.removeAll()
             }
             start = end
         }
-        if !run.isEmpty { Self.link(run, into: &linkMinutes) }
         if block.count > 0 { sections.append(Self.appendSection(block, to: &file)) }
         var dictionaryBytes = ByteWriter()
         dictionary.encode(into: &dictionaryBytes)
@@ -92,18 +87,11 @@ struct SpanPartitionWriter {
         file.writeBytes(SpanPartitionFormat.trailerMagic)
         try FileIO.writeAtomically(path) { writer throws(StorageError) in try writer.write(file.bytes) }
         summary.byteSize = Int64(file.count)
-        for (minute, accumulator) in linkMinutes { summary.links[minute] = accumulator.links }
         return summary
     }
 
     private static func sameTrace(_ a: Span, _ b: Span) -> Bool {
         a.traceIdLow == b.traceIdLow && a.traceIdHigh == b.traceIdHigh && a.traceIdIs128Bit == b.traceIdIs128Bit
-    }
-
-    /// Links one trace (all fragments sharing the lower 64 bits) into the bucket of its timestamp's minute.
-    static func link(_ trace: [Span], into minutes: inout [Int64: DependencyLinkAccumulator]) {
-        guard let timestamp = SpanHead.traceTimestamp(trace) else { return }
-        minutes[minuteMs(ofUs: timestamp), default: DependencyLinkAccumulator()].add(DependencyLinker.links(inTrace: trace))
     }
 
     static func minuteMs(ofUs us: Int64) -> Int64 {
@@ -123,10 +111,7 @@ struct SpanPartitionWriter {
             }
             if let service = span.localEndpoint?.serviceName {
                 row.services[service] = max(row.services[service] ?? 0, span.durationUs)
-                if let name = span.name { summary.spanNames.insert([service, name]) }
-                if let remote = span.remoteEndpoint?.serviceName { summary.remoteServices.insert([service, remote]) }
             }
-            for tag in span.tags where autocompleteKeys.contains(tag.key) { summary.autocomplete.insert([tag.key, tag.value]) }
         }
         summary.traces.append(row)
     }
@@ -142,5 +127,19 @@ struct SpanPartitionWriter {
         return SpanSection(
             offset: offset, storedLength: stored.count, rawLength: raw.count, compressed: useLZ4,
             checksum: stored.withUnsafeBytes { CRC32C.checksum($0) })
+    }
+}
+
+/// The order of spans in a partition: by trace id, then time, then span id.
+private struct SortKey: Comparable {
+    var low: UInt64
+    var high: UInt64
+    var is128: Bool
+    var timestampUs: Int64
+    var id: UInt64
+    var index: Int
+
+    static func < (a: SortKey, b: SortKey) -> Bool {
+        (a.low, a.high, a.is128 ? 1 : 0, a.timestampUs, a.id) < (b.low, b.high, b.is128 ? 1 : 0, b.timestampUs, b.id)
     }
 }

@@ -60,7 +60,8 @@ extension SpanStore {
         let id = try catalog.nextPartitionID()
         let fileName = layout.spanPartitionFileName(hourMs: sealing.hourMs, id: id)
         let path = layout.spanPartitionPath(fileName)
-        let summary = try SpanPartitionWriter(autocompleteKeys: autocompleteKeys).write(sealing.head.spans, to: path)
+        var summary = try SpanPartitionWriter().write(sealing.head, to: path)
+        summary.links = sealLinks(sealing.head, snapshot())
         let row = SpanCatalog.PartitionRow(id: id, fileName: fileName, hourMs: sealing.hourMs, walBelow: sealing.walBelow)
         do { try catalog.commit(row, summary) } catch {
             try? FileIO.remove(path)

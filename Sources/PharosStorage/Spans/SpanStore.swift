@@ -35,7 +35,8 @@ public final class SpanStore: @unchecked Sendable {
     let autocompleteKeys: Set<String>
     let logger: Logger
     let state: Mutex<State>
-    let headLinks = Mutex<(version: UInt64, links: [(timestampUs: Int64, links: [DependencyLink])])?>(nil)
+    /// `headTraceLinks` of the heads at `version`.
+    let headLinks = Mutex<(version: UInt64, links: [HeadLinks])?>(nil)
     let wake = DispatchSemaphore(value: 0)
     let sealerDone = DispatchSemaphore(value: 0)
     /// Serialises sealing between the sealer thread and `flush`.
