@@ -4,7 +4,7 @@ DEBS := liblz4-dev libsqlite3-dev pkg-config zlib1g-dev
 DATA_DIR ?= ./Storage
 BENCH_DIR ?= /tmp/pharos-bench
 
-.PHONY: deps build release serve test bench bench-codec clean
+.PHONY: deps build release serve test bench bench-traces bench-codec clean
 
 # Installs the Debian packages the build needs, only when one is missing.
 deps:
@@ -31,6 +31,11 @@ test: deps
 # The side-by-side ingest benchmark against VictoriaMetrics (see ../shared/bench/README.md).
 bench: release
 	scripts/bench.sh
+
+# The tracing benchmark: generated call trees, JSON and proto3 ingest, bytes per span, query latency
+# (Benchmarks/README.md; SPANS=… sets the size).
+bench-traces: deps
+	scripts/bench-traces.sh
 
 clean:
 	rm -rf .build

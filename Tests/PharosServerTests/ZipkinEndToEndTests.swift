@@ -95,4 +95,20 @@ struct ZipkinEndToEndTests {
         #expect((spans[1]["remoteEndpoint"] as? [String: Any])?["ipv6"] as? String == "2001:db8::1")
         #expect((spans[0]["localEndpoint"] as? [String: Any])?["serviceName"] as? String == "frontend")
     }
+
+    /// Extreme but well-formed numbers are clamped, never a crash (they are multiplied into microseconds).
+    @Test func hugeEndTsAndLookbackAreClamped() throws {
+        let daemon = try DaemonProcess()
+        #expect(try TestHTTP.post(daemon.httpPort, "/api/v2/spans", json: Self.spans).status == 202)
+        let max = "9223372036854775807"
+        for path in [
+            "/api/v2/traces?endTs=\(max)&lookback=\(max)", "/api/v2/dependencies?endTs=\(max)&lookback=\(max)",
+            "/api/v2/dependencies?endTs=1&lookback=\(max)",
+        ] {
+            let response = try TestHTTP.get(daemon.httpPort, path)
+            #expect(response.status == 200, "\(path): \(response.text)")
+        }
+        #expect(try TestHTTP.get(daemon.httpPort, "/api/v2/dependencies?endTs=\(max)&lookback=\(max)").text == #"[{"parent":"frontend","child":"mysql","callCount":1}]"#)
+        #expect(try TestHTTP.get(daemon.httpPort, "/health").status == 200)
+    }
 }

@@ -62,8 +62,8 @@ struct ZipkinQueryRoutes: Sendable {
     /// `spanName=all` means absent; `endTs` and `lookback` in ms, durations in µs; newest traces first.
     func traces(_ request: HTTPRequest, _ sink: ResponseSink) {
         let q = request.query
-        let endTs = q["endTs"].flatMap { Int64($0) } ?? Int64(Date().timeIntervalSince1970 * 1000)
-        let lookback = q["lookback"].flatMap { Int64($0) } ?? queryLookbackMs
+        let endTs = min(q["endTs"].flatMap { Int64($0) } ?? Int64(Date().timeIntervalSince1970 * 1000), Self.maxMillis)
+        let lookback = min(q["lookback"].flatMap { Int64($0) } ?? queryLookbackMs, Self.maxMillis)
         let limit = q["limit"].flatMap { Int($0) } ?? 10
         let minDuration = q["minDuration"].flatMap { Int64($0) }
         let maxDuration = q["maxDuration"].flatMap { Int64($0) }
@@ -154,6 +154,10 @@ struct ZipkinQueryRoutes: Sendable {
         return response
     }
 
+    /// `endTs` and `lookback` beyond this (about year 73 000) are clamped to it, so that converting them to
+    /// microseconds and minute bounds can never overflow.
+    static let maxMillis = Int64.max / 4000
+
     static func malformed(_ hex: String) -> String { "\(hex) should be lower-hex encoded with no prefix\n" }
 
     static func stringArray(_ names: [String]) -> String {
@@ -164,8 +168,10 @@ struct ZipkinQueryRoutes: Sendable {
     func dependencies(_ request: HTTPRequest, _ sink: ResponseSink) {
         let q = request.query
         guard let endText = q["endTs"] else { return sink(.text(.badRequest, "endTs is required\n")) }
-        guard let endTs = Int64(endText) else { return sink(.text(.badRequest, "endTs should be a number of milliseconds\n")) }
-        let lookback = q["lookback"].flatMap { Int64($0) } ?? queryLookbackMs
+        guard let endTs = Int64(endText).map({ min($0, Self.maxMillis) }) else {
+            return sink(.text(.badRequest, "endTs should be a number of milliseconds\n"))
+        }
+        let lookback = min(q["lookback"].flatMap { Int64($0) } ?? queryLookbackMs, Self.maxMillis)
         if endTs <= 0 { return sink(.text(.badRequest, "endTs <= 0\n")) }
         if lookback <= 0 { return sink(.text(.badRequest, "lookback <= 0\n")) }
         offload { [spans] in

@@ -10,6 +10,23 @@ extension SpanCatalog {
         }
     }
 
+    /// Where the fragments of each of `lows` are, looked up 500 ids per statement.
+    func fragments(lows: some Collection<UInt64>) throws(StorageError) -> [(low: UInt64, partition: Int64, block: Int)] {
+        var found: [(low: UInt64, partition: Int64, block: Int)] = []
+        let all = Array(lows)
+        for start in stride(from: 0, to: all.count, by: 500) {
+            let chunk = all[start..<min(start + 500, all.count)].map { Int64(bitPattern: $0) }
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            found += try read("find trace fragments") { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT traceLow, partitionId, block FROM spanTrace WHERE traceLow IN (\(marks))",
+                    arguments: StatementArguments(chunk)
+                ).map { (low: UInt64(bitPattern: $0[0] as Int64), partition: $0[1] as Int64, block: $0[2] as Int) }
+            }
+        }
+        return found
+    }
+
     /// Search candidates, newest fragment first: trace ids whose fragment has a span of `service` (any span when
     /// nil) no shorter than `minDurationUs`, with the fragment's timestamp in `[fromUs, toUs]`. `visit` returns
     /// false to stop early. Rows are read a page at a time (keyset paging), and `visit` runs between reads,

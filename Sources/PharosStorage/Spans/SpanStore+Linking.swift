@@ -31,10 +31,8 @@ extension SpanStore {
     func sealedSpans(lows: Set<UInt64>, _ snapshot: Snapshot) -> [UInt64: [Span]] {
         var blocks: [Int64: [Int: Set<UInt64>]] = [:]
         do {
-            for low in lows {
-                for fragment in try catalog.fragments(low: low) where snapshot.partitions[fragment.partition] != nil {
-                    blocks[fragment.partition, default: [:]][fragment.block, default: []].insert(low)
-                }
+            for fragment in try catalog.fragments(lows: lows) where snapshot.partitions[fragment.partition] != nil {
+                blocks[fragment.partition, default: [:]][fragment.block, default: []].insert(fragment.low)
             }
         } catch { logger.error("span index lookup failed while linking", metadata: ["error": "\(error)"]) }
         var found: [UInt64: [Span]] = [:]

@@ -36,19 +36,24 @@ extension SpanStore {
             _ = wake.wait(timeout: .now() + .seconds(10))
             if state.withLock({ $0.stopped }) { break }
             let now = Self.nowMs()
+            // A head still queued means the last seal failed: retry it before cutting another.
             let due = state.withLock { state in
-                state.active.spans.count >= options.headMaxSpans
-                    || (!state.active.spans.isEmpty && Self.hourMs(now) != state.activeHourMs)
+                state.sealing.isEmpty
+                    && (state.active.spans.count >= options.headMaxSpans
+                        || (!state.active.spans.isEmpty && Self.hourMs(now) != state.activeHourMs))
             }
             do throws(StorageError) {
                 if due { try cutActiveHead() }
                 try sealPending()
-                if now - lastRetention >= 60_000 {
-                    lastRetention = now
-                    try applyRetention(nowMs: now)
-                }
             } catch {
                 logger.error("span sealing failed; the spans stay in the head and the WAL", metadata: ["error": "\(error)"])
+            }
+            // Retention runs even while sealing fails: on a full disk it is what frees space.
+            if now - lastRetention >= 60_000 {
+                lastRetention = now
+                do { try applyRetention(nowMs: now) } catch {
+                    logger.error("span retention failed", metadata: ["error": "\(error)"])
+                }
             }
         }
         sealerDone.signal()
@@ -63,11 +68,15 @@ extension SpanStore {
         var summary = try SpanPartitionWriter().write(sealing.head, to: path)
         summary.links = sealLinks(sealing.head, snapshot())
         let row = SpanCatalog.PartitionRow(id: id, fileName: fileName, hourMs: sealing.hourMs, walBelow: sealing.walBelow)
-        do { try catalog.commit(row, summary) } catch {
+        // Opened before it is indexed: a file that cannot be read back must not become a partition.
+        let partition: SpanPartition
+        do {
+            partition = try SpanPartition(id: id, hourMs: sealing.hourMs, path: path)
+            try catalog.commit(row, summary)
+        } catch {
             try? FileIO.remove(path)
             throw error
         }
-        let partition = try SpanPartition(id: id, hourMs: sealing.hourMs, path: path)
         state.withLock { state in
             state.partitions[id] = partition
             state.sealing.removeFirst()
@@ -89,7 +98,10 @@ extension SpanStore {
         let expired = state.withLock { state in state.partitions.values.filter { $0.hourMs + 3_600_000 <= cutoff } }
         for partition in expired {
             try catalog.remove(partition: partition.id)
-            state.withLock { _ = $0.partitions.removeValue(forKey: partition.id) }
+            state.withLock { state in
+                state.partitions.removeValue(forKey: partition.id)
+                state.headVersion &+= 1
+            }
             try? FileIO.remove(partition.path)
             partitionsExpired.add(1)
         }

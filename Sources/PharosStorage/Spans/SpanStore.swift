@@ -88,6 +88,9 @@ public final class SpanStore: @unchecked Sendable {
         thread.start()
     }
 
+    /// How many times `headMaxSpans` the head may hold while the previous head is being sealed.
+    static let headSlack = 2
+
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
     static func hourMs(_ ms: Int64) -> Int64 { ms - ((ms % 3_600_000) + 3_600_000) % 3_600_000 }
 
@@ -113,12 +116,22 @@ public final class SpanStore: @unchecked Sendable {
             let sequence = try record.withUnsafeBytes { raw in
                 Result { () throws(StorageError) in try wal.append(raw, windows: CollectionOfOne(0)) }
             }.get()
+            // An idle head keeps the hour of its cut; spans arriving later belong to the hour they arrive in.
+            if state.active.spans.isEmpty { state.activeHourMs = Self.hourMs(Self.nowMs()) }
             for span in spans { state.active.insert(span, autocompleteKeys: keys) }
             state.headVersion &+= 1
             return (sequence, state.active.spans.count >= options.headMaxSpans)
         }
         spansAccepted.add(Int64(spans.count))
         if full { wake.signal() }
+        // Back-pressure: when sealing falls behind, writers wait rather than let the heads grow without bound.
+        // (This holds the event loop: TCP pushes back on every client of that loop, which is the point.)
+        let limit = options.headMaxSpans * Self.headSlack
+        if full {
+            while state.withLock({ $0.sealing.reduce($0.active.spans.count) { $0 + $1.head.spans.count } >= limit && !$0.stopped }) {
+                usleep(1000)
+            }
+        }
         return sequence
     }
 
