@@ -41,7 +41,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Delete span partitions older than this, e.g. 7d; empty keeps everything (env PHAROS_SPAN_RETENTION).")
     var spanRetention: String = env("PHAROS_SPAN_RETENTION") ?? "7d"
     @Option(help: "Seal the span head into a partition at this many spans (env PHAROS_SPAN_HEAD_MAX).")
-    var spanHeadMax: Int = env("PHAROS_SPAN_HEAD_MAX").flatMap(Int.init) ?? 100_000
+    var spanHeadMax: Int = env("PHAROS_SPAN_HEAD_MAX").flatMap(Int.init) ?? 50_000
     @Option(help: "Zipkin QUERY_LOOKBACK: default lookback of trace search, e.g. 1d (env PHAROS_QUERY_LOOKBACK).")
     var queryLookback: String = env("PHAROS_QUERY_LOOKBACK") ?? "1d"
     @Option(help: "Event loop threads; 0 = one per core (env PHAROS_THREADS).")

@@ -16,7 +16,10 @@ final class SpanPartition: @unchecked Sendable {
     private let base: UnsafeRawPointer
     private let length: Int
     private let blocks: [SpanSection]
-    let dictionary: SpanDictionary
+    private let dictionarySection: SpanSection
+    /// Decoded on first use and dropped by `releaseDictionary` (the store keeps only recent partitions'
+    /// dictionaries: they hold every repeated value, and all of them together cost hundreds of MB).
+    private let loadedDictionary = Mutex<SpanDictionary?>(nil)
     private let cache = Mutex<[Int: [UInt8]]>([:])
     /// Decoded blocks kept per partition. Small on purpose: sealing reads blocks of many older partitions
     /// (traces split across seals), and 64 a partition pinned ~340 MB over 83 partitions in the benchmark.
@@ -61,11 +64,8 @@ final class SpanPartition: @unchecked Sendable {
                 }
                 sections.append(SpanSection(offset: offset, storedLength: stored, rawLength: raw, compressed: lz4, checksum: checksum))
             }
-            let dictionarySection = sections.removeLast()
+            dictionarySection = sections.removeLast()
             blocks = sections
-            let dictionaryBytes = try Self.load(dictionarySection, base: base)
-            var r = ByteReader(dictionaryBytes)
-            dictionary = try SpanDictionary.decode(&r)
         } catch {
             munmap(UnsafeMutableRawPointer(mutating: base), length)
             throw StorageError(.corrupt, "span partition \(path): \(error)")
@@ -75,6 +75,23 @@ final class SpanPartition: @unchecked Sendable {
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
 
     var blockCount: Int { blocks.count }
+
+    /// The partition's dictionary, decoded (and verified) when first needed.
+    func dictionary() throws(StorageError) -> SpanDictionary {
+        if let loaded = loadedDictionary.withLock({ $0 }) { return loaded }
+        do {
+            var r = ByteReader(try Self.load(dictionarySection, base: base))
+            let decoded = try SpanDictionary.decode(&r)
+            loadedDictionary.withLock { $0 = decoded }
+            return decoded
+        } catch { throw StorageError(.corrupt, "span partition \(path), dictionary: \(error)") }
+    }
+
+    /// Frees the decoded dictionary and blocks; the next read decodes them again.
+    func releaseMemory() {
+        loadedDictionary.withLock { $0 = nil }
+        cache.withLock { $0.removeAll() }
+    }
 
     private static func load(_ section: SpanSection, base: UnsafeRawPointer) throws(CodecError) -> [UInt8] {
         let stored = UnsafeRawBufferPointer(start: base + section.offset, count: section.storedLength)
@@ -107,6 +124,7 @@ final class SpanPartition: @unchecked Sendable {
     /// The spans of block `index` of the traces `wanted` accepts (by upper and lower 64 bits of the id).
     func spans(inBlock index: Int, where wanted: (UInt64, UInt64) -> Bool) throws(StorageError) -> [Span] {
         let bytes = try block(index)
+        let dictionary = try dictionary()
         // Result inside a non-throwing closure: a typed-throws closure handed to `withUnsafeBytes` crashes
         // the Swift 6.3 compiler (IRGen, reabstraction thunk).
         let decoded = bytes.withUnsafeBytes { raw in

@@ -77,11 +77,13 @@ extension SpanStore {
             try? FileIO.remove(path)
             throw error
         }
-        state.withLock { state in
+        let older = state.withLock { state in
             state.partitions[id] = partition
             state.sealing.removeFirst()
             state.headVersion &+= 1
+            return state.partitions.values.filter { $0.id <= id - Self.partitionsKeptDecoded }
         }
+        for partition in older { partition.releaseMemory() }
         wal.dropSegments(openWindows: [], below: sealing.walBelow)
         partitionsSealed.add(1)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9

@@ -88,6 +88,9 @@ public final class SpanStore: @unchecked Sendable {
         thread.start()
     }
 
+    /// Partitions, newest first, whose decoded dictionaries and blocks stay in memory after a seal.
+    static let partitionsKeptDecoded: Int64 = 8
+
     /// How many times `headMaxSpans` the head may hold while the previous head is being sealed.
     static let headSlack = 2
 

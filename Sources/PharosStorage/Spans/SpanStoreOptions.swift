@@ -4,7 +4,7 @@ public struct SpanStoreOptions: Sendable {
     public var autocompleteKeys: [String] = []
     /// The head is sealed into a partition when it holds this many spans, or when the hour turns: this
     /// bounds the memory spans take before they are compressed.
-    public var headMaxSpans = 100_000
+    public var headMaxSpans = 50_000
     /// Span partitions whose hour is older than this are deleted; nil keeps everything. Zipkin's Cassandra
     /// and Elasticsearch storages default to 7 days.
     public var retentionMs: Int64? = 7 * 86_400_000
