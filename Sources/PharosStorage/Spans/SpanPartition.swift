@@ -5,24 +5,23 @@ import PharosCodec
 import PharosCore
 import Synchronization
 
-/// A sealed span partition file, memory-mapped, with its dictionary decoded once.
+/// A sealed span partition file: its footer read once, blocks read with `pread` when needed.
 ///
-/// Thread-safe: the mapping is read-only and the decoded blocks are cached under a lock. Kept alive by each
-/// reader holding it, so retention can delete it while a query still reads it.
-final class SpanPartition: @unchecked Sendable {
+/// Reads go through `pread`, not a memory map: mapped pages count as the daemon's resident memory, and
+/// sealing touches blocks of many older partitions (traces split across seals). The kernel's page cache
+/// still keeps hot blocks close. Thread-safe: decoded blocks and the dictionary are cached under locks.
+/// Kept alive by each reader holding it, so retention can delete it while a query still reads it.
+final class SpanPartition: Sendable {
     let id: Int64
     let path: String
     let hourMs: Int64
-    private let base: UnsafeRawPointer
-    private let length: Int
     private let blocks: [SpanSection]
     private let dictionarySection: SpanSection
-    /// Decoded on first use and dropped by `releaseDictionary` (the store keeps only recent partitions'
+    /// Decoded on first use and dropped by `releaseMemory` (the store keeps only recent partitions'
     /// dictionaries: they hold every repeated value, and all of them together cost hundreds of MB).
     private let loadedDictionary = Mutex<SpanDictionary?>(nil)
     private let cache = Mutex<[Int: [UInt8]]>([:])
-    /// Decoded blocks kept per partition. Small on purpose: sealing reads blocks of many older partitions
-    /// (traces split across seals), and 64 a partition pinned ~340 MB over 83 partitions in the benchmark.
+    /// Decoded blocks kept per partition. Small on purpose: sealing reads blocks of many older partitions.
     private static let cachedBlocks = 4
 
     init(id: Int64, hourMs: Int64, path: String) throws(StorageError) {
@@ -34,21 +33,24 @@ final class SpanPartition: @unchecked Sendable {
         defer { close(fd) }
         var info = stat()
         fstat(fd, &info)
-        length = Int(info.st_size)
-        guard length >= SpanPartitionFormat.headerBytes + SpanPartitionFormat.trailerBytes,
-            let mapped = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), mapped != MAP_FAILED
-        else { throw StorageError(.corrupt, "span partition \(path) is too short (\(length) bytes) or cannot be mapped") }
-        base = UnsafeRawPointer(mapped)
+        let length = Int(info.st_size)
+        guard length >= SpanPartitionFormat.headerBytes + SpanPartitionFormat.trailerBytes else {
+            throw StorageError(.corrupt, "span partition \(path) is too short (\(length) bytes)")
+        }
+        let header = try Self.read(fd, offset: 0, count: 8, path: path)
+        let trailer = try Self.read(fd, offset: length - 16, count: 16, path: path)
         do throws(CodecError) {
-            let all = UnsafeRawBufferPointer(start: base, count: length)
-            guard all.prefix(6).elementsEqual(SpanPartitionFormat.magic), all[6] == SpanPartitionFormat.version,
-                all.suffix(8).elementsEqual(SpanPartitionFormat.trailerMagic)
+            guard header.prefix(6).elementsEqual(SpanPartitionFormat.magic), header[6] == SpanPartitionFormat.version,
+                trailer.suffix(8).elementsEqual(SpanPartitionFormat.trailerMagic)
             else { throw CodecError.corrupt("bad magic or version") }
-            var trailer = ByteReader(UnsafeRawBufferPointer(rebasing: all[(length - 16)..<(length - 8)]))
-            let footerLength = Int(try trailer.readUInt32LE())
-            let footerChecksum = try trailer.readUInt32LE()
+            var r = ByteReader(Array(trailer.prefix(8)))
+            let footerLength = Int(try r.readUInt32LE())
+            let footerChecksum = try r.readUInt32LE()
             guard footerLength <= length - 24 else { throw CodecError.corrupt("footer length \(footerLength)") }
-            let footerBytes = UnsafeRawBufferPointer(rebasing: all[(length - 16 - footerLength)..<(length - 16)])
+            let footerBytes: [UInt8]
+            do { footerBytes = try Self.read(fd, offset: length - 16 - footerLength, count: footerLength, path: path) } catch {
+                throw CodecError.corrupt("footer unreadable: \(error)")
+            }
             guard CRC32C.checksum(footerBytes) == footerChecksum else { throw CodecError.corrupt("footer checksum mismatch") }
             var footer = ByteReader(footerBytes)
             let blockCount = try SpanRecordCodec.count(&footer)
@@ -67,20 +69,30 @@ final class SpanPartition: @unchecked Sendable {
             dictionarySection = sections.removeLast()
             blocks = sections
         } catch {
-            munmap(UnsafeMutableRawPointer(mutating: base), length)
             throw StorageError(.corrupt, "span partition \(path): \(error)")
         }
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+    /// `count` bytes at `offset` of the open file.
+    private static func read(_ fd: Int32, offset: Int, count: Int, path: String) throws(StorageError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw n == 0 ? StorageError(.corrupt, "span partition \(path) ends early") : StorageError.posix("read", path: path) }
+            done += n
+        }
+        return bytes
+    }
 
     var blockCount: Int { blocks.count }
 
     /// The partition's dictionary, decoded (and verified) when first needed.
     func dictionary() throws(StorageError) -> SpanDictionary {
         if let loaded = loadedDictionary.withLock({ $0 }) { return loaded }
+        var r = ByteReader(try load(dictionarySection))
         do {
-            var r = ByteReader(try Self.load(dictionarySection, base: base))
             let decoded = try SpanDictionary.decode(&r)
             loadedDictionary.withLock { $0 = decoded }
             return decoded
@@ -93,22 +105,28 @@ final class SpanPartition: @unchecked Sendable {
         cache.withLock { $0.removeAll() }
     }
 
-    private static func load(_ section: SpanSection, base: UnsafeRawPointer) throws(CodecError) -> [UInt8] {
-        let stored = UnsafeRawBufferPointer(start: base + section.offset, count: section.storedLength)
+    /// Reads, verifies and decompresses one section.
+    private func load(_ section: SpanSection) throws(StorageError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StorageError.posix("open span partition", path: path) }
+        defer { close(fd) }
+        let stored = try Self.read(fd, offset: section.offset, count: section.storedLength, path: path)
         guard CRC32C.checksum(stored) == section.checksum else {
-            throw CodecError.corrupt("checksum mismatch in the section at offset \(section.offset)")
+            throw StorageError(.corrupt, "span partition \(path): checksum mismatch in the section at offset \(section.offset)")
         }
-        return section.compressed ? try LZ4Block.decompress(stored, decompressedSize: section.rawLength) : Array(stored)
+        guard section.compressed else { return stored }
+        do {
+            return try stored.withUnsafeBytes { raw in
+                try Result { () throws(CodecError) in try LZ4Block.decompress(raw, decompressedSize: section.rawLength) }.get()
+            }
+        } catch { throw StorageError(.corrupt, "span partition \(path), section at \(section.offset): \(error)") }
     }
 
     /// The raw bytes of block `index`, verified and decompressed (cached).
     func block(_ index: Int) throws(StorageError) -> [UInt8] {
         if let cached = cache.withLock({ $0[index] }) { return cached }
         guard index >= 0, index < blocks.count else { throw StorageError(.corrupt, "span partition \(path) has no block \(index)") }
-        let bytes: [UInt8]
-        do { bytes = try Self.load(blocks[index], base: base) } catch {
-            throw StorageError(.corrupt, "span partition \(path), block \(index): \(error)")
-        }
+        let bytes = try load(blocks[index])
         cache.withLock { cache in
             if cache.count >= Self.cachedBlocks { cache.removeAll(keepingCapacity: true) }
             cache[index] = bytes
