@@ -39,17 +39,22 @@ struct ZipkinEndToEndTests {
     /// timestamp, limit counts traces, newest first.
     @Test func traceSearchFollowsZipkinsQueryRequest() throws {
         let daemon = try DaemonProcess()
-        func span(_ trace: Int, _ id: Int, service: String, name: String, ms: Int64, durationUs: Int, tags: String = "{}", parent: Int? = nil) -> String {
+        func span(
+            _ trace: Int, _ id: Int, service: String, name: String, ms: Int64, durationUs: Int, tags: String = "{}", parent: Int? = nil
+        ) -> String {
             let parentField = parent.map { #""parentId":"\#(String(format: "%016x", $0))","# } ?? ""
-            return #"{"traceId":"\#(String(format: "%016x", trace))",\#(parentField)"id":"\#(String(format: "%016x", id))","name":"\#(name)","#
+            return
+                #"{"traceId":"\#(String(format: "%016x", trace))",\#(parentField)"id":"\#(String(format: "%016x", id))","name":"\#(name)","#
                 + #""timestamp":\#(ms * 1000),"duration":\#(durationUs),"localEndpoint":{"serviceName":"\#(service)"},"tags":\#(tags)}"#
         }
-        let body = "[" + [
-            span(1, 1, service: "web", name: "get /", ms: 1_700_000_000_000, durationUs: 500, tags: #"{"http.method":"GET"}"#),
-            span(1, 2, service: "db", name: "select", ms: 1_700_000_000_100, durationUs: 90_000, parent: 1),
-            span(2, 3, service: "web", name: "post /", ms: 1_700_000_060_000, durationUs: 2_000, tags: #"{"error":""}"#),
-            span(3, 4, service: "web", name: "get /", ms: 1_699_000_000_000, durationUs: 100),
-        ].joined(separator: ",") + "]"
+        let body =
+            "["
+            + [
+                span(1, 1, service: "web", name: "get /", ms: 1_700_000_000_000, durationUs: 500, tags: #"{"http.method":"GET"}"#),
+                span(1, 2, service: "db", name: "select", ms: 1_700_000_000_100, durationUs: 90_000, parent: 1),
+                span(2, 3, service: "web", name: "post /", ms: 1_700_000_060_000, durationUs: 2_000, tags: #"{"error":""}"#),
+                span(3, 4, service: "web", name: "get /", ms: 1_699_000_000_000, durationUs: 100),
+            ].joined(separator: ",") + "]"
         #expect(try TestHTTP.post(daemon.httpPort, "/api/v2/spans", json: body).status == 202)
         func ids(_ query: String) throws -> [String] {
             let result = try TestHTTP.get(daemon.httpPort, "/api/v2/traces?endTs=1700000100000&lookback=3600000&" + query)
@@ -64,9 +69,10 @@ struct ZipkinEndToEndTests {
         #expect(try ids("annotationQuery=http.method%3DGET") == ["0000000000000001"])
         #expect(try ids("annotationQuery=error") == ["0000000000000002"])
         #expect(try ids("spanName=all&serviceName=") == ["0000000000000002", "0000000000000001"])
-        for (query, message) in [("limit=0", "limit <= 0"), ("lookback=0", "lookback <= 0"), ("maxDuration=5", "maxDuration is only valid with minDuration"),
-            ("minDuration=10&maxDuration=5", "maxDuration < minDuration"), ("minDuration=0", "minDuration <= 0")]
-        {
+        for (query, message) in [
+            ("limit=0", "limit <= 0"), ("lookback=0", "lookback <= 0"), ("maxDuration=5", "maxDuration is only valid with minDuration"),
+            ("minDuration=10&maxDuration=5", "maxDuration < minDuration"), ("minDuration=0", "minDuration <= 0"),
+        ] {
             let result = try TestHTTP.get(daemon.httpPort, "/api/v2/traces?" + query)
             #expect(result.status == 400 && result.text == message + "\n", "\(query): \(result.text)")
         }
@@ -108,7 +114,9 @@ struct ZipkinEndToEndTests {
             let response = try TestHTTP.get(daemon.httpPort, path)
             #expect(response.status == 200, "\(path): \(response.text)")
         }
-        #expect(try TestHTTP.get(daemon.httpPort, "/api/v2/dependencies?endTs=\(max)&lookback=\(max)").text == #"[{"parent":"frontend","child":"mysql","callCount":1}]"#)
+        #expect(
+            try TestHTTP.get(daemon.httpPort, "/api/v2/dependencies?endTs=\(max)&lookback=\(max)").text
+                == #"[{"parent":"frontend","child":"mysql","callCount":1}]"#)
         #expect(try TestHTTP.get(daemon.httpPort, "/health").status == 200)
     }
 }

@@ -35,11 +35,14 @@ import Testing
                     timestampUs: rng.next() % 9 == 0 ? 0 : 1_700_000_000_000_000 + Int64(index) * 1000 - Int64(rng.next() % 5000),
                     durationUs: Int64(rng.next() % 2_000_000),
                     localEndpoint: rng.next() % 8 == 0
-                        ? nil : Endpoint(serviceName: services[Int(rng.next() % 5)], ipv4: 0x0A00_0000 | UInt32(rng.next() % 4), port: 8080),
+                        ? nil
+                        : Endpoint(serviceName: services[Int(rng.next() % 5)], ipv4: 0x0A00_0000 | UInt32(rng.next() % 4), port: 8080),
                     remoteEndpoint: rng.next() % 2 == 0
                         ? nil
-                        : Endpoint(serviceName: services[Int(rng.next() % 5)], ipv6: IPv6Address(high: 0x2001_0db8 << 32, low: rng.next() % 3)),
-                    annotations: rng.next() % 4 == 0 ? [SpanAnnotation(timestampUs: 1_700_000_000_000_000 + Int64(index), value: "ws")] : [],
+                        : Endpoint(
+                            serviceName: services[Int(rng.next() % 5)], ipv6: IPv6Address(high: 0x2001_0db8 << 32, low: rng.next() % 3)),
+                    annotations: rng.next() % 4 == 0
+                        ? [SpanAnnotation(timestampUs: 1_700_000_000_000_000 + Int64(index), value: "ws")] : [],
                     tags: tags, debug: rng.next() % 11 == 0, shared: rng.next() % 6 == 0))
         }
         return spans
@@ -198,7 +201,10 @@ import Testing
         func links(_ endTsMs: Int64 = endMs, _ lookbackMs: Int64 = 86_400_000) -> [String] {
             store.dependencies(endTsMs: endTsMs, lookbackMs: lookbackMs).map { "\($0.parent)>\($0.child):\($0.callCount)/\($0.errorCount)" }
         }
-        try store.append([Self.span(1, parent: 0, kind: .server, service: "frontend"), Self.span(2, parent: 1, kind: .client, service: "frontend", remote: "backend")])
+        try store.append([
+            Self.span(1, parent: 0, kind: .server, service: "frontend"),
+            Self.span(2, parent: 1, kind: .client, service: "frontend", remote: "backend"),
+        ])
         #expect(links() == ["frontend>backend:1/0"])
         try store.flush()
         #expect(links() == ["frontend>backend:1/0"])

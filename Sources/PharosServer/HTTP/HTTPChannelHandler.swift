@@ -80,7 +80,8 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
                     : .json(
                         .badRequest,
                         OpenTSDBError.json(
-                            code: 400, message: "Unable to decompress the request body", details: "Content-Encoding: \(encoding): \(error)"))
+                            code: 400, message: "Unable to decompress the request body", details: "Content-Encoding: \(encoding): \(error)")
+                    )
                 return write(context: context, response: response, keepAlive: head.isKeepAlive, version: head.version)
             }
         }
@@ -93,19 +94,21 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         let stats = self.stats
         // Browsers may call the API from any page (zipkin-server's default ALLOWED_ORIGINS=*).
         let crossOrigin = head.headers.contains(name: "origin")
-        router.handle(request, ResponseSink { response in
-            stats.httpSeconds.record(started.duration(to: .now))
-            let response = crossOrigin ? response.allowingAnyOrigin() : response
-            if eventLoop.inEventLoop {
-                let (handler, context) = loopBound.value
-                handler.write(context: context, response: response, keepAlive: keepAlive, version: version)
-            } else {
-                eventLoop.execute {
+        router.handle(
+            request,
+            ResponseSink { response in
+                stats.httpSeconds.record(started.duration(to: .now))
+                let response = crossOrigin ? response.allowingAnyOrigin() : response
+                if eventLoop.inEventLoop {
                     let (handler, context) = loopBound.value
                     handler.write(context: context, response: response, keepAlive: keepAlive, version: version)
+                } else {
+                    eventLoop.execute {
+                        let (handler, context) = loopBound.value
+                        handler.write(context: context, response: response, keepAlive: keepAlive, version: version)
+                    }
                 }
-            }
-        })
+            })
     }
 
     private func write(context: ChannelHandlerContext, response: HTTPResponse, keepAlive: Bool, version: HTTPVersion) {

@@ -14,7 +14,8 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    public static func text(_ status: HTTPResponseStatus, _ text: String, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
+    public static func text(_ status: HTTPResponseStatus, _ text: String, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse
+    {
         HTTPResponse(status: status, headers: ["Content-Type": contentType], body: ByteBuffer(string: text))
     }
 

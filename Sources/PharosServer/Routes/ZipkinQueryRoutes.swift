@@ -68,10 +68,11 @@ struct ZipkinQueryRoutes: Sendable {
         let minDuration = q["minDuration"].flatMap { Int64($0) }
         let maxDuration = q["maxDuration"].flatMap { Int64($0) }
         let problem: String? =
-            if endTs <= 0 { "endTs <= 0" } else if lookback <= 0 { "lookback <= 0" } else if limit <= 0 { "limit <= 0" }
-            else if let minDuration, minDuration <= 0 { "minDuration <= 0" }
-            else if maxDuration != nil && minDuration == nil { "maxDuration is only valid with minDuration" }
-            else if let maxDuration, let minDuration, maxDuration < minDuration { "maxDuration < minDuration" } else { nil }
+            if endTs <= 0 { "endTs <= 0" } else if lookback <= 0 { "lookback <= 0" } else if limit <= 0 {
+                "limit <= 0"
+            } else if let minDuration, minDuration <= 0 { "minDuration <= 0" } else if maxDuration != nil && minDuration == nil {
+                "maxDuration is only valid with minDuration"
+            } else if let maxDuration, let minDuration, maxDuration < minDuration { "maxDuration < minDuration" } else { nil }
         if let problem { return sink(.text(.badRequest, problem + "\n")) }
         var query = TraceQuery(endTsUs: endTs * 1000, lookbackUs: lookback * 1000, limit: limit)
         func name(_ key: String) -> String? { q[key].map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : $0 } }

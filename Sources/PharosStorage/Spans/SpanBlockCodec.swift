@@ -80,7 +80,8 @@ enum SpanBlockCodec {
     /// Calls `body` with each trace fragment's id and a reader over its spans, without decoding them; the
     /// fragment decodes only when `body` asks (`decodeSpans`). Trace-by-id reads skip the other traces this way.
     static func forEachTrace(
-        in block: UnsafeRawBufferPointer, _ body: (_ high: UInt64, _ low: UInt64, _ fragment: UnsafeRawBufferPointer) throws(CodecError) -> Void
+        in block: UnsafeRawBufferPointer,
+        _ body: (_ high: UInt64, _ low: UInt64, _ fragment: UnsafeRawBufferPointer) throws(CodecError) -> Void
     ) throws(CodecError) {
         var r = ByteReader(block)
         while r.remaining > 0 {

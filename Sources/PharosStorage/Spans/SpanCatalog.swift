@@ -95,7 +95,9 @@ final class SpanCatalog: Sendable {
     }
 
     func nextPartitionID() throws(StorageError) -> Int64 {
-        try wrap("read partition ids") { try pool.read { db in (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM spanPartition") ?? 0) + 1 } }
+        try wrap("read partition ids") {
+            try pool.read { db in (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM spanPartition") ?? 0) + 1 }
+        }
     }
 
     /// Indexes one sealed partition, with the WAL segment below which every span is now in partitions.
@@ -106,7 +108,8 @@ final class SpanCatalog: Sendable {
                     sql: "INSERT INTO spanPartition VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     arguments: [
                         row.id, row.fileName, row.hourMs, summary.minTimestampUs == .max ? 0 : summary.minTimestampUs,
-                        summary.maxTimestampUs == .min ? 0 : summary.maxTimestampUs, summary.spanCount, summary.byteSize, Int64(row.walBelow),
+                        summary.maxTimestampUs == .min ? 0 : summary.maxTimestampUs, summary.spanCount, summary.byteSize,
+                        Int64(row.walBelow),
                     ])
                 var serviceIDs: [String: Int64] = [:]
                 for (id, name) in try Row.fetchAll(db, sql: "SELECT id, name FROM spanService").map({ ($0[0] as Int64, $0[1] as String) }) {
@@ -117,7 +120,8 @@ final class SpanCatalog: Sendable {
                 let newService = try db.makeStatement(sql: "INSERT INTO spanService (name) VALUES (?)")
                 for trace in summary.traces {
                     try insertTrace.execute(arguments: [
-                        Int64(bitPattern: trace.low), Int64(bitPattern: trace.high), row.id, trace.block, trace.timestampUs, trace.maxDurationUs,
+                        Int64(bitPattern: trace.low), Int64(bitPattern: trace.high), row.id, trace.block, trace.timestampUs,
+                        trace.maxDurationUs,
                     ])
                     let traceRow = db.lastInsertedRowID
                     for (service, duration) in trace.services {

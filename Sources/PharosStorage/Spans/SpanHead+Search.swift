@@ -16,7 +16,8 @@ extension SpanHead {
             let highs = strict ? Set(positions.map { spans[$0].traceIdHigh }) : [0]
             for high in highs {
                 let members = positions.filter { !strict || spans[$0].traceIdHigh == high }
-                guard members.contains(where: qualifies), let timestamp = timestamp(of: members), timestamp >= fromUs, timestamp <= toUs else { continue }
+                guard members.contains(where: qualifies), let timestamp = timestamp(of: members), timestamp >= fromUs, timestamp <= toUs
+                else { continue }
                 found.append(TraceCandidate(high: high, low: low, timestampUs: timestamp))
             }
         }
@@ -50,9 +51,11 @@ extension SpanHead {
         }
         // A bare term, or `key=` with an empty value, matches an annotation value or a tag key.
         for term in query.annotations + query.tags.filter({ $0.value.isEmpty }).map(\.key) {
-            guard candidates.contains(where: { span in
-                span.annotations.contains { $0.value == term } || span.tags.contains { $0.key == term }
-            }) else { return false }
+            guard
+                candidates.contains(where: { span in
+                    span.annotations.contains { $0.value == term } || span.tags.contains { $0.key == term }
+                })
+            else { return false }
         }
         for (key, value) in query.tags where !value.isEmpty && !candidates.contains(where: { $0.tag(key) == value }) { return false }
         if let minimum = query.minDurationUs {

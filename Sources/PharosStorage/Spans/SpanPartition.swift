@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PharosCodec
 import PharosCore
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A sealed span partition file: its footer read once, blocks read with `pread` when needed.
 ///
@@ -80,7 +81,9 @@ final class SpanPartition: Sendable {
         while done < count {
             let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw n == 0 ? StorageError(.corrupt, "span partition \(path) ends early") : StorageError.posix("read", path: path) }
+            guard n > 0 else {
+                throw n == 0 ? StorageError(.corrupt, "span partition \(path) ends early") : StorageError.posix("read", path: path)
+            }
             done += n
         }
         return bytes

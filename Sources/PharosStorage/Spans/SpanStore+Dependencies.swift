@@ -29,12 +29,15 @@ extension SpanStore {
             if entry.subtract { all.subtract(entry.links) } else { all.add(entry.links) }
         }
         return all.links.compactMap { link in
-            link.callCount > 0 ? DependencyLink(parent: link.parent, child: link.child, callCount: link.callCount, errorCount: max(0, link.errorCount)) : nil
+            link.callCount > 0
+                ? DependencyLink(parent: link.parent, child: link.child, callCount: link.callCount, errorCount: max(0, link.errorCount))
+                : nil
         }
     }
 
     /// Links the sealed traces whose timestamp is in `[fromMs, toMs]` (the window's partial minutes), whole.
-    private func linkEdge(fromMs: Int64, toMs: Int64, _ snapshot: Snapshot, into all: inout DependencyLinkAccumulator) throws(StorageError) {
+    private func linkEdge(fromMs: Int64, toMs: Int64, _ snapshot: Snapshot, into all: inout DependencyLinkAccumulator) throws(StorageError)
+    {
         guard fromMs <= toMs else { return }
         var lows: Set<UInt64> = []
         try catalog.candidates(service: nil, fromUs: fromMs * 1000, toUs: toMs * 1000 + 999, minDurationUs: 0) { _, low, partition, _ in

@@ -1,6 +1,6 @@
 import Logging
-import Synchronization
 public import PharosCore
+import Synchronization
 
 extension SpanStore {
     /// What a query reads: the heads and the partitions visible at one instant (copies are cheap: the heads
@@ -12,7 +12,9 @@ extension SpanStore {
     }
 
     func snapshot() -> Snapshot {
-        state.withLock { state in Snapshot(heads: state.sealing.map(\.head) + [state.active], partitions: state.partitions, headVersion: state.headVersion) }
+        state.withLock { state in
+            Snapshot(heads: state.sealing.map(\.head) + [state.active], partitions: state.partitions, headVersion: state.headVersion)
+        }
     }
 
     /// The spans of a trace; `strict` also matches the upper 64 bits. Byte-identical re-reports collapse into
@@ -56,7 +58,8 @@ extension SpanStore {
         var next = 0
         let load = { (c: TraceCandidate) in self.spans(high: c.high, low: c.low, strict: strict, in: snapshot) }
         do {
-            try catalog.candidates(service: query.serviceName, fromUs: fromUs, toUs: toUs, minDurationUs: minimum) { high, low, partition, ts in
+            try catalog.candidates(service: query.serviceName, fromUs: fromUs, toUs: toUs, minDurationUs: minimum) {
+                high, low, partition, ts in
                 guard snapshot.partitions[partition] != nil else { return true }
                 while next < headCandidates.count, headCandidates[next].timestampUs >= ts {
                     guard search.visit(headCandidates[next], load) else { return false }

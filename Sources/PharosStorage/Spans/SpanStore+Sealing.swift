@@ -1,7 +1,7 @@
-import Logging
-import Synchronization
 import Foundation
+import Logging
 import PharosCore
+import Synchronization
 
 extension SpanStore {
     /// Seals everything in the head now and returns once it is in partitions (`POST /api/admin/flush`).

@@ -65,7 +65,8 @@ public final class SpanStore: @unchecked Sendable {
                 partitions[row.id] = try SpanPartition(id: row.id, hourMs: row.hourMs, path: layout.spanPartitionPath(row.fileName))
             } catch {
                 corruptReads.add(1)
-                logger.error("span partition unreadable; its spans are not served", metadata: ["file": "\(row.fileName)", "error": "\(error)"])
+                logger.error(
+                    "span partition unreadable; its spans are not served", metadata: ["file": "\(row.fileName)", "error": "\(error)"])
             }
         }
         Self.removeOrphans(layout: layout, known: Set(rows.map(\.fileName)), logger: logger)
