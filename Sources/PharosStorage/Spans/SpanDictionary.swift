@@ -7,6 +7,11 @@ import PharosCore
 struct SpanDictionary {
     private(set) var strings: [String] = []
     private(set) var endpoints: [Endpoint] = []
+    /// A decoded dictionary keeps its strings as bytes and makes a `String` when one is read: decoding is one
+    /// pass, and an idle partition's dictionary costs its size, not one heap object per value.
+    private var raw: [UInt8] = []
+    private var ranges: [Range<Int>] = []
+    private var isRaw = false
     private var stringIndex: [String: Int] = [:]
     private var endpointIndex: [Endpoint: Int] = [:]
 
@@ -71,8 +76,11 @@ struct SpanDictionary {
     }
 
     func string(_ index: Int) throws(CodecError) -> String {
-        guard index >= 0, index < strings.count else { throw CodecError.corrupt("string index \(index) outside the dictionary") }
-        return strings[index]
+        guard index >= 0, index < (isRaw ? ranges.count : strings.count) else {
+            throw CodecError.corrupt("string index \(index) outside the dictionary")
+        }
+        guard isRaw else { return strings[index] }
+        return raw.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[ranges[index]]), as: UTF8.self) }
     }
 
     func readString(_ r: inout ByteReader) throws(CodecError) -> String { try string(Int(clamping: try r.readVarint())) }
@@ -106,12 +114,18 @@ struct SpanDictionary {
         }
     }
 
-    static func decode(_ r: inout ByteReader) throws(CodecError) -> SpanDictionary {
-        var strings: [String] = []
+    static func decode(_ bytes: [UInt8]) throws(CodecError) -> SpanDictionary {
+        var r = ByteReader(bytes)
+        var dictionary = SpanDictionary(strings: [], endpoints: [])
+        dictionary.isRaw = true
+        dictionary.raw = bytes
         let stringCount = try SpanRecordCodec.count(&r)
-        strings.reserveCapacity(stringCount)
-        for _ in 0..<stringCount { strings.append(try SpanRecordCodec.readString(&r)) }
-        var dictionary = SpanDictionary(strings: strings, endpoints: [])
+        dictionary.ranges.reserveCapacity(stringCount)
+        for _ in 0..<stringCount {
+            let length = try SpanRecordCodec.count(&r)
+            dictionary.ranges.append(r.offset..<(r.offset + length))
+            try r.skip(length)
+        }
         let endpointCount = try SpanRecordCodec.count(&r)
         for _ in 0..<endpointCount {
             let flags = try r.readUInt8()

@@ -94,9 +94,9 @@ final class SpanPartition: Sendable {
     /// The partition's dictionary, decoded (and verified) when first needed.
     func dictionary() throws(StorageError) -> SpanDictionary {
         if let loaded = loadedDictionary.withLock({ $0 }) { return loaded }
-        var r = ByteReader(try load(dictionarySection))
+        let bytes = try load(dictionarySection)
         do {
-            let decoded = try SpanDictionary.decode(&r)
+            let decoded = try SpanDictionary.decode(bytes)
             loadedDictionary.withLock { $0 = decoded }
             return decoded
         } catch { throw StorageError(.corrupt, "span partition \(path), dictionary: \(error)") }
