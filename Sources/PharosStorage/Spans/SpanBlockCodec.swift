@@ -106,15 +106,17 @@ enum SpanBlockCodec {
         let count = try SpanRecordCodec.count(&r)
         let base = try r.readZigZag()
         var spans: [Span] = []
-        spans.reserveCapacity(count)
+        spans.reserveCapacity(min(count, fragment.count / 11))
+        // A parent stored after its child (spans are sorted by time) is resolved after the loop.
+        var forward: [(child: Int, parent: Int)] = []
         for _ in 0..<count {
             let flags = try r.readUInt16LE()
             let id = try r.readUInt64LE()
             var parent: UInt64 = 0
             if flags & Flag.parentInTrace != 0 {
                 let index = Int(clamping: try r.readVarint())
-                guard index < spans.count || index < count else { throw CodecError.corrupt("parent position \(index) outside the trace") }
-                parent = index < spans.count ? spans[index].id : try peekId(fragment, position: index)
+                guard index < count else { throw CodecError.corrupt("parent position \(index) outside the trace") }
+                if index < spans.count { parent = spans[index].id } else { forward.append((spans.count, index)) }
             } else if flags & Flag.parentOutside != 0 {
                 parent = try r.readUInt64LE()
             }
@@ -153,51 +155,7 @@ enum SpanBlockCodec {
                     timestampUs: timestamp, durationUs: duration, localEndpoint: local, remoteEndpoint: remote,
                     annotations: annotations, tags: tags, debug: flags & Flag.debug != 0, shared: flags & Flag.shared != 0))
         }
+        for link in forward { spans[link.child].parentId = spans[link.parent].id }
         return spans
-    }
-
-    /// The id of the span at `position` when a parent comes later in the fragment than its child (spans are
-    /// kept in arrival order, so this happens): one more pass over the fragment, rare enough not to matter.
-    private static func peekId(_ fragment: UnsafeRawBufferPointer, position: Int) throws(CodecError) -> UInt64 {
-        var r = ByteReader(fragment)
-        let traceFlags = try r.readUInt8()
-        if traceFlags & 1 != 0 { try r.skip(8) }
-        try r.skip(8)
-        _ = try r.readVarint()
-        _ = try r.readZigZag()
-        for index in 0...position {
-            let flags = try r.readUInt16LE()
-            let id = try r.readUInt64LE()
-            if index == position { return id }
-            try skipSpanRest(flags, &r)
-        }
-        throw CodecError.corrupt("parent position \(position) not found")
-    }
-
-    private static func skipSpanRest(_ flags: UInt16, _ r: inout ByteReader) throws(CodecError) {
-        if flags & Flag.parentInTrace != 0 { _ = try r.readVarint() } else if flags & Flag.parentOutside != 0 { try r.skip(8) }
-        if flags & Flag.kind != 0 { try r.skip(1) }
-        if flags & Flag.name != 0 { _ = try r.readVarint() }
-        if flags & Flag.timestamp != 0 { _ = try r.readZigZag() }
-        _ = try r.readVarint()
-        if flags & Flag.local != 0 { _ = try r.readVarint() }
-        if flags & Flag.remote != 0 { _ = try r.readVarint() }
-        if flags & Flag.annotations != 0 {
-            for _ in 0..<(try SpanRecordCodec.count(&r)) {
-                _ = try r.readZigZag()
-                try skipValue(&r)
-            }
-        }
-        if flags & Flag.tags != 0 {
-            for _ in 0..<(try SpanRecordCodec.count(&r)) {
-                _ = try r.readVarint()
-                try skipValue(&r)
-            }
-        }
-    }
-
-    private static func skipValue(_ r: inout ByteReader) throws(CodecError) {
-        let tagged = try r.readVarint()
-        if tagged & 1 != 0 { try r.skip(Int(clamping: tagged >> 1)) }
     }
 }
