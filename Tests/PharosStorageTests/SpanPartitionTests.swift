@@ -179,6 +179,10 @@ import Testing
         #expect(store.trace(high: 0, low: 7, strict: true) == [])
         #expect(try FileIO.listDirectory(dir.path + "/spans/partitions") == [])
         #expect(store.serviceNames == [])
+        try store.append([SpanStoreTests.span(8, 1, service: "frontend", name: "get /")])
+        try store.flush()
+        let files = try FileIO.listDirectory(dir.path + "/spans/partitions")
+        #expect(files.map { String($0.suffix(14)) } == ["00000002.spans"], "ids are not reused")
     }
 }
 

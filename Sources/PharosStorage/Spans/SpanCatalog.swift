@@ -70,6 +70,15 @@ final class SpanCatalog: Sendable {
                     CREATE INDEX spanLinkByMinute ON spanLink(minuteMs);
                     """)
         }
+        migrator.registerMigration("v2-partition-sequence") { db in
+            // Partition ids are never reused, even after retention removed every partition: a query holding
+            // an old partition must not read rows of a new one with the same id.
+            try db.execute(
+                sql: """
+                    CREATE TABLE spanSequence (next INTEGER NOT NULL);
+                    INSERT INTO spanSequence SELECT COALESCE(MAX(id), 0) + 1 FROM spanPartition;
+                    """)
+        }
         return migrator
     }
 
@@ -96,7 +105,7 @@ final class SpanCatalog: Sendable {
 
     func nextPartitionID() throws(StorageError) -> Int64 {
         try wrap("read partition ids") {
-            try pool.read { db in (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM spanPartition") ?? 0) + 1 }
+            try pool.read { db in try Int64.fetchOne(db, sql: "SELECT next FROM spanSequence") ?? 1 }
         }
     }
 
@@ -111,6 +120,7 @@ final class SpanCatalog: Sendable {
                         summary.maxTimestampUs == .min ? 0 : summary.maxTimestampUs, summary.spanCount, summary.byteSize,
                         Int64(row.walBelow),
                     ])
+                try db.execute(sql: "UPDATE spanSequence SET next = MAX(next, ?)", arguments: [row.id + 1])
                 var serviceIDs: [String: Int64] = [:]
                 for (id, name) in try Row.fetchAll(db, sql: "SELECT id, name FROM spanService").map({ ($0[0] as Int64, $0[1] as String) }) {
                     serviceIDs[name] = id
