@@ -77,27 +77,37 @@ extension SpanStore {
 
     /// Local service names, sorted.
     public var serviceNames: [String] {
-        var names = Set(snapshot().heads.flatMap { $0.spanNames.keys })
+        var names = headNames { $0.spanNames.keys }
         names.formUnion(indexed { () throws(StorageError) in try catalog.serviceNames() })
         return names.sorted()
     }
 
     public func spanNames(service: String) -> [String] {
-        var names = Set(snapshot().heads.flatMap { $0.spanNames[service] ?? [] })
+        var names = headNames { $0.spanNames[service] ?? [] }
         names.formUnion(indexed { () throws(StorageError) in try catalog.names(service: service, remote: false) })
         return names.sorted()
     }
 
     public func remoteServiceNames(service: String) -> [String] {
-        var names = Set(snapshot().heads.flatMap { $0.remoteServices[service] ?? [] })
+        var names = headNames { $0.remoteServices[service] ?? [] }
         names.formUnion(indexed { () throws(StorageError) in try catalog.names(service: service, remote: true) })
         return names.sorted()
     }
 
     public func autocompleteValues(key: String) -> [String] {
-        var values = Set(snapshot().heads.flatMap { $0.autocomplete[key] ?? [] })
+        var values = headNames { $0.autocomplete[key] ?? [] }
         values.formUnion(indexed { () throws(StorageError) in try catalog.autocompleteValues(key: key) })
         return values.sorted()
+    }
+
+    /// Names from the heads' small indexes, read under the lock: a snapshot would keep the head's span array
+    /// shared, and the next append would copy all of it.
+    private func headNames<Names: Sequence<String>>(_ names: (SpanHead) -> Names) -> Set<String> {
+        state.withLock { state in
+            var found = Set(names(state.active))
+            for sealing in state.sealing { found.formUnion(names(sealing.head)) }
+            return found
+        }
     }
 
     private func indexed(_ body: () throws(StorageError) -> [String]) -> [String] {

@@ -66,7 +66,9 @@ extension SpanStore {
         let fileName = layout.spanPartitionFileName(hourMs: sealing.hourMs, id: id)
         let path = layout.spanPartitionPath(fileName)
         var summary = try SpanPartitionWriter().write(sealing.head, to: path)
-        summary.links = sealLinks(sealing.head, snapshot())
+        // Partitions only: holding the heads would make the next append copy the active head's spans.
+        let sealed = state.withLock { Snapshot(heads: [], partitions: $0.partitions, headVersion: $0.headVersion) }
+        summary.links = sealLinks(sealing.head, sealed)
         let row = SpanCatalog.PartitionRow(id: id, fileName: fileName, hourMs: sealing.hourMs, walBelow: sealing.walBelow)
         // Opened before it is indexed: a file that cannot be read back must not become a partition.
         let partition: SpanPartition
